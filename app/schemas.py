@@ -1,0 +1,201 @@
+"""Request and response bodies of the HTTP API (api.md); separate from any storage model."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _check_time(value: str) -> str:
+    """Accept only `YYYY-MM-DD HH:MM:SS` that is a real moment."""
+    if len(value) != 19:
+        raise ValueError("must be 'YYYY-MM-DD HH:MM:SS'")
+    try:
+        datetime.strptime(value, TIME_FORMAT)
+    except ValueError as exc:
+        raise ValueError("must be 'YYYY-MM-DD HH:MM:SS'") from exc
+    return value
+
+
+Timestamp = Annotated[str, AfterValidator(_check_time), Field(examples=["2023-11-23 20:25:39"])]
+Title = Annotated[str, Field(min_length=1, max_length=500)]
+EngineName = Literal["auto", "local", "llm"]
+Locale = Literal["ko", "en"]
+
+
+class Record(BaseModel):
+    """Fields common to every record the client sends."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    title: Title
+    priority: int | None = None
+
+
+class Category(Record):
+    """A category of plans."""
+
+
+class Todo(Record):
+    """A task with a due time."""
+
+    due_time: Timestamp | None = None
+    category_id: int | None = None
+    complete: bool | None = None
+    memo: str | None = None
+
+
+class Schedule(Record):
+    """An event with a start and an end."""
+
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
+    category_id: int | None = None
+    memo: str | None = None
+
+
+class HistoryTurn(BaseModel):
+    """An earlier command and the statements it produced."""
+
+    prompt: str = Field(max_length=1000)
+    statements: list[str] = Field(default_factory=list, max_length=50)
+
+
+def _unique_ids(name: str, records: list[Record]) -> None:
+    seen: set[int] = set()
+    for record in records:
+        if record.id in seen:
+            raise ValueError(f"duplicate id {record.id} in {name}")
+        seen.add(record.id)
+
+
+class SqlRequest(BaseModel):
+    """POST /v1/sql: a command, the client's time and the user's records."""
+
+    prompt: str = Field(max_length=1000, examples=["내일 8시 알골 과제 추가"])
+    now: Timestamp
+    categories: list[Category] = Field(default_factory=list)
+    todos: list[Todo] = Field(default_factory=list)
+    schedules: list[Schedule] = Field(default_factory=list)
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=5)
+    engine: EngineName = "auto"
+    locale: Locale | None = None
+
+    @field_validator("prompt")
+    @classmethod
+    def _strip_prompt(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> "SqlRequest":
+        _unique_ids("categories", list(self.categories))
+        _unique_ids("todos", list(self.todos))
+        _unique_ids("schedules", list(self.schedules))
+        return self
+
+    @property
+    def now_dt(self) -> datetime:
+        """`now` as a naive datetime (the client's local time)."""
+        return datetime.strptime(self.now, TIME_FORMAT)
+
+
+Status = Literal["ok", "no_such_plan", "not_understood"]
+Intent = Literal["insert", "update", "delete", "select", "summary", "mixed"]
+StatementKind = Literal["select", "insert", "update", "delete"]
+
+
+class Statement(BaseModel):
+    """One validated SQLite statement, regenerated from its syntax tree."""
+
+    sql: str
+    kind: StatementKind
+    table: str
+    ids: list[int] = Field(default_factory=list)
+    destructive: bool = False
+    preview_sql: str | None = None
+
+
+class Usage(BaseModel):
+    """Token counts of the LLM call(s) made for one request."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+        )
+
+
+class SqlResponse(BaseModel):
+    """200 answer of POST /v1/sql."""
+
+    request_id: str
+    status: Status
+    intent: Intent | None = None
+    message: str | None = None
+    statements: list[Statement] = Field(default_factory=list)
+    needs_confirmation: bool = False
+    engine: Literal["local", "llm"] | None = None
+    model: str | None = None
+    usage: Usage | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class SummaryPlan(BaseModel):
+    """One selected row the client wants briefed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: Literal["todo", "schedule"]
+    id: int
+    title: Title
+    due_time: Timestamp | None = None
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
+    category: str | None = Field(default=None, max_length=500)
+    complete: bool | None = None
+    memo: str | None = Field(default=None, max_length=2000)
+    priority: int | None = None
+
+
+class SummaryRequest(BaseModel):
+    """POST /v1/summary: rows to brief, the client's time and language."""
+
+    now: Timestamp
+    plans: list[SummaryPlan] = Field(default_factory=list)
+    locale: Locale | None = None
+    engine: EngineName = "auto"
+
+
+class SummaryResponse(BaseModel):
+    """200 answer of POST /v1/summary."""
+
+    request_id: str
+    summary: str
+    engine: Literal["local", "llm"]
+    model: str | None = None
+    usage: Usage | None = None
+
+
+class ErrorDetail(BaseModel):
+    """The `error` object of every non-200 response."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorBody(BaseModel):
+    """Every non-200 response body."""
+
+    error: ErrorDetail

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+MAX_PROMPT_CHARS = 1000
 
 
 def _check_time(value: str) -> str:
@@ -75,7 +76,11 @@ def _unique_ids(name: str, records: list[Record]) -> None:
 class SqlRequest(BaseModel):
     """POST /v1/sql: a command, the client's time and the user's records."""
 
-    prompt: str = Field(max_length=1000, examples=["내일 8시 알골 과제 추가"])
+    prompt: str = Field(
+        examples=["내일 8시 알골 과제 추가"],
+        description="1 to 1000 characters after trimming",
+        json_schema_extra={"minLength": 1, "maxLength": MAX_PROMPT_CHARS},
+    )
     now: Timestamp
     categories: list[Category] = Field(default_factory=list)
     todos: list[Todo] = Field(default_factory=list)
@@ -90,6 +95,8 @@ class SqlRequest(BaseModel):
         value = value.strip()
         if not value:
             raise ValueError("must not be empty")
+        if len(value) > MAX_PROMPT_CHARS:
+            raise ValueError(f"must be at most {MAX_PROMPT_CHARS} characters after trimming")
         return value
 
     @model_validator(mode="after")

@@ -12,7 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     """Every tunable of the service; see the README's configuration table."""
 
-    model_config = SettingsConfigDict(env_prefix="CALENDY_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CALENDY_", env_file=".env", extra="ignore", populate_by_name=True)
 
     llm_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("CALENDY_LLM_API_KEY", "OPENAI_API_KEY")
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     llm_request_budget_s: float = Field(default=45.0, gt=0)
     llm_repair_attempts: int = Field(default=1, ge=0, le=3)
     llm_include_exemplars: bool = True
+    # After this many consecutive LLM failures the circuit opens (503) for llm_circuit_reset_s.
+    llm_circuit_failures: int = Field(default=5, ge=1)
+    llm_circuit_reset_s: float = Field(default=30.0, gt=0)
 
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     exemplars_dir: Path = PROJECT_ROOT / "exemplars"

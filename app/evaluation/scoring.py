@@ -56,9 +56,7 @@ def _is_select(sql: str) -> bool:
     return sql.lstrip().upper().startswith(("SELECT", "WITH"))
 
 
-def score_answer(
-    *, case: dict[str, Any], schema_sql: str, status: str, statements: list[str]
-) -> Verdict:
+def score_answer(*, case: dict[str, Any], schema_sql: str, status: str, statements: list[str]) -> Verdict:
     """Score an answer (status and SQL statements) against the case's expectation."""
     expect = case["expect"]
     if expect["status"] != "ok":

@@ -1,0 +1,126 @@
+"""The `calendy` command: serve the API, or ask one command in-process."""
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from ulid import ULID
+
+from app.errors import AppError
+from app.llm.client import LlmCall
+from app.runtime import build_runtime
+from app.schemas import TIME_FORMAT, SqlRequest
+from app.services.commands import convert_command
+from app.settings import get_settings
+
+cli = typer.Typer(help="Calendy Manager: natural-language calendar commands to safe SQLite SQL.", no_args_is_help=True)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Run the HTTP API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    if not settings.llm_configured:
+        typer.echo("calendy: no LLM configured: the local engine answers alone", err=True)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        timeout_graceful_shutdown=30,
+    )
+
+
+def _print(body: dict[str, Any]) -> None:
+    typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+
+
+async def _ask(body: dict[str, Any]) -> dict[str, Any]:
+    runtime = build_runtime(get_settings())
+    try:
+        request = SqlRequest.model_validate(body)
+        calls: list[LlmCall] = []
+        response = await convert_command(runtime=runtime, request=request, request_id=str(ULID()), calls=calls)
+        return response.model_dump(mode="json")
+    finally:
+        await runtime.aclose()
+
+
+@cli.command()
+def ask(
+    prompt: Annotated[str, typer.Argument(help="The command, e.g. '내일 8시 알골 과제 추가'.")],
+    now: Annotated[str | None, typer.Option(help="Client time 'YYYY-MM-DD HH:MM:SS' (default: now).")] = None,
+    context: Annotated[
+        Path | None, typer.Option(help="JSON file with categories/todos/schedules/history, as in a request.")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="auto, local or llm.")] = "auto",
+) -> None:
+    """Answer one command in-process and print the response as the API would."""
+    body: dict[str, Any] = {}
+    if context is not None:
+        try:
+            body = json.loads(context.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            typer.echo(f"calendy: cannot read {context}: {exc}", err=True)
+            raise typer.Exit(2) from exc
+    body.update(prompt=prompt, now=now or datetime.now().strftime(TIME_FORMAT), engine=engine)
+    try:
+        _print(asyncio.run(_ask(body)))
+    except ValidationError as exc:
+        fields = [{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]
+        _print({"error": {"code": "invalid_request", "message": "invalid request", "details": fields}})
+        raise typer.Exit(1) from exc
+    except AppError as exc:
+        _print({"error": {"code": exc.code, "message": exc.message, "details": exc.details}})
+        raise typer.Exit(1) from exc
+
+
+@cli.command("eval")
+def eval_command(
+    dataset: Annotated[Path, typer.Argument(help="JSONL cases (dataset-format.md).", exists=True, dir_okay=False)],
+    engine: Annotated[str, typer.Option(help="local, llm or auto.")] = "local",
+    tag: Annotated[list[str] | None, typer.Option(help="Only cases with this tag (repeatable).")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cases in flight at once.")] = 4,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report as JSON.")] = None,
+) -> None:
+    """Score an engine on a dataset by executing its SQL against each case's database."""
+    from rich.console import Console
+
+    from app.evaluation.console import print_report, run_evaluation
+    from app.evaluation.report import report_json
+
+    console = Console()
+    runtime = build_runtime(get_settings())
+    try:
+        results = run_evaluation(
+            runtime=runtime, dataset=dataset, engine=engine, tags=tag or [], concurrency=concurrency, console=console
+        )
+    finally:
+        asyncio.run(runtime.aclose())
+    if json_out is not None:
+        report = report_json(results, engine=engine, dataset=str(dataset))
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(console, results)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="calendy")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

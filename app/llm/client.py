@@ -1,0 +1,142 @@
+"""The OpenAI-compatible chat client: one call, its budget, its errors and its log record."""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import openai
+from openai import AsyncOpenAI
+
+from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
+from app.llm.circuit import CircuitBreaker
+from app.schemas import Usage
+from app.settings import Settings
+
+logger = logging.getLogger("calendy.llm")
+
+
+@dataclass
+class LlmCall:
+    """One LLM call, successful or not: the row the call log keeps."""
+
+    purpose: str
+    model: str
+    started_at: str
+    latency_ms: float = 0.0
+    status: str = "ok"
+    error: str | None = None
+    usage: Usage | None = None
+    response_text: str | None = None
+
+
+@dataclass
+class ChatResult:
+    """The model's text and what it cost."""
+
+    text: str
+    model: str
+    usage: Usage
+    latency_ms: float
+
+
+@dataclass
+class LlmRuntime:
+    """Everything an LLM call needs, built once in the app's lifespan."""
+
+    client: AsyncOpenAI
+    settings: Settings
+    circuit: CircuitBreaker = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.circuit = CircuitBreaker(
+            failures=self.settings.llm_circuit_failures, reset_s=self.settings.llm_circuit_reset_s
+        )
+
+
+def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> AsyncOpenAI | None:
+    """An AsyncOpenAI client for the configured endpoint, or None when no LLM is configured."""
+    if not settings.llm_configured:
+        return None
+    return AsyncOpenAI(
+        # Keyless servers (Ollama, a local vLLM) still need some value in the header.
+        api_key=settings.llm_api_key or "not-needed",
+        base_url=settings.llm_base_url,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        http_client=http_client,
+    )
+
+
+def _usage(raw: Any) -> Usage:
+    if raw is None:
+        return Usage()
+    details = getattr(raw, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) if details is not None else None
+    return Usage(
+        prompt_tokens=raw.prompt_tokens or 0,
+        completion_tokens=raw.completion_tokens or 0,
+        cached_tokens=cached or 0,
+    )
+
+
+def _map_error(exc: BaseException) -> AppError:
+    """Translate the openai library's exceptions into the service's error table."""
+    if isinstance(exc, TimeoutError | openai.APITimeoutError):
+        return LlmTimeout("the model did not answer in time")
+    if isinstance(exc, openai.APIConnectionError):
+        return LlmUnavailable("the model's API could not be reached", details={"cause": str(exc)})
+    if isinstance(exc, openai.APIStatusError):
+        return LlmError(
+            f"the model's API answered {exc.status_code}",
+            details={"status": exc.status_code, "cause": exc.message},
+        )
+    return LlmError(f"the model's API call failed: {exc.__class__.__name__}", details={"cause": str(exc)})
+
+
+async def complete_chat(
+    *,
+    runtime: LlmRuntime,
+    messages: list[dict[str, Any]],
+    deadline: float,
+    purpose: str,
+    calls: list[LlmCall],
+    max_tokens: int | None = None,
+) -> ChatResult:
+    """Call the chat API at temperature 0 within the request's deadline (a monotonic time)."""
+    settings = runtime.settings
+    runtime.circuit.check()
+    call = LlmCall(purpose=purpose, model=settings.llm_model, started_at=datetime.now(UTC).isoformat())
+    calls.append(call)
+    started = time.perf_counter()
+    remaining = deadline - time.monotonic()
+    try:
+        if remaining <= 0:
+            raise TimeoutError
+        client = runtime.client.with_options(timeout=min(settings.llm_timeout_s, remaining))
+        # Only send max_tokens when asked: some compatible servers reject an explicit null.
+        extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
+        async with asyncio.timeout(remaining):
+            response = await client.chat.completions.create(
+                model=settings.llm_model,
+                messages=messages,  # type: ignore[arg-type]
+                temperature=0,
+                **extra,
+            )
+    except (TimeoutError, openai.OpenAIError) as exc:
+        error = _map_error(exc)
+        call.latency_ms = (time.perf_counter() - started) * 1000
+        call.status, call.error = error.code, error.message
+        runtime.circuit.record_failure()
+        logger.warning("llm call failed", extra={"purpose": purpose, "code": error.code})
+        raise error from exc
+    runtime.circuit.record_success()
+    call.latency_ms = (time.perf_counter() - started) * 1000
+    text = response.choices[0].message.content or "" if response.choices else ""
+    call.usage = _usage(response.usage)
+    call.response_text = text
+    call.model = response.model or settings.llm_model
+    return ChatResult(text=text, model=call.model, usage=call.usage, latency_ms=call.latency_ms)

@@ -1,0 +1,67 @@
+"""Everything built once per process: schema, prompts, exemplars, clients; closed at shutdown."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app.engine_answer import EngineAnswer
+from app.llm.client import LlmRuntime, build_llm_client
+from app.llm.exemplars import Exemplar, load_exemplars
+from app.llm.messages import build_static_prefix
+from app.llm.prompts import PromptTemplates, load_prompts
+from app.schemas import SqlRequest
+from app.settings import Settings
+from app.sqlcheck.schema import ClientSchema, load_client_schema
+
+LocalEngine = Callable[..., EngineAnswer | None]
+
+
+@dataclass
+class Runtime:
+    """The process-wide, request-independent state of the service."""
+
+    settings: Settings
+    schema: ClientSchema
+    templates: PromptTemplates
+    exemplars: list[Exemplar]
+    prefix: list[dict[str, Any]]
+    llm: LlmRuntime | None
+    local_engine: LocalEngine
+
+    async def aclose(self) -> None:
+        """Release the LLM client's connections."""
+        if self.llm is not None:
+            await self.llm.client.close()
+
+
+def _default_local_engine() -> LocalEngine:
+    from app.local import answer_locally
+
+    def run(*, request: SqlRequest) -> EngineAnswer | None:
+        return answer_locally(request=request)
+
+    return run
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    http_client: httpx.AsyncClient | None = None,
+    local_engine: LocalEngine | None = None,
+) -> Runtime:
+    """Load prompts, exemplars and schema, and build the LLM client (if one is configured)."""
+    templates = load_prompts(settings.prompts_dir)
+    exemplars = load_exemplars(settings.exemplars_dir)
+    prefix = build_static_prefix(templates=templates, exemplars=exemplars if settings.llm_include_exemplars else [])
+    client = build_llm_client(settings, http_client=http_client)
+    return Runtime(
+        settings=settings,
+        schema=load_client_schema(settings.prompts_dir / "schema.sql"),
+        templates=templates,
+        exemplars=exemplars,
+        prefix=prefix,
+        llm=LlmRuntime(client=client, settings=settings) if client is not None else None,
+        local_engine=local_engine or _default_local_engine(),
+    )

@@ -1,0 +1,126 @@
+"""The SQL validator: static checks on the syntax tree, then a guarded dry run on the client's data."""
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError
+
+from app.errors import SqlRejected
+from app.schemas import SqlRequest, Statement
+from app.sqlcheck.describe import Description, describe
+from app.sqlcheck.dialect import parse_sql, render, statement_label
+from app.sqlcheck.requestdata import sent_ids
+from app.sqlcheck.schema import ClientSchema, load_client_schema
+from app.sqlcheck.shadow import dry_run
+from app.sqlcheck.static import check_statement
+
+__all__ = [
+    "CheckedStatement",
+    "ClientSchema",
+    "check_sql",
+    "load_client_schema",
+    "needs_confirmation",
+]
+
+# Deleting from this table (a category) always asks the user first.
+CATEGORY_TABLE = "CATEGORY"
+# Far beyond any real answer (a month of daily INSERTs is ~3,000 characters); keeps parsing cheap.
+MAX_SQL_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class CheckedStatement:
+    """A statement that passed validation and the rows it changed in the dry run."""
+
+    statement: Statement
+    changed_rows: int
+
+
+def check_sql(
+    *, sql: str | list[str], request: SqlRequest, schema: ClientSchema, max_steps: int = 200_000
+) -> list[CheckedStatement]:
+    """Validate SQL for a request; raise SqlRejected listing every problem found."""
+    texts = [sql] if isinstance(sql, str) else list(sql)
+    nodes = _parse(texts)
+    try:
+        # Rendered before the checks, so they see the tree exactly as it was written out.
+        rendered = [render(node) for node in nodes]
+        descriptions = _check_statically(nodes, rendered, request=request, schema=schema)
+    except RecursionError as exc:
+        raise SqlRejected(["the SQL is nested too deeply"]) from exc
+    changes = dry_run(statements=rendered, request=request, schema=schema, max_steps=max_steps)
+    problems = [
+        f"{statement_label(number, description.statement.sql)}: {problem}"
+        for number, (description, changed) in enumerate(zip(descriptions, changes, strict=True), 1)
+        if (problem := _change_problem(description, changed))
+    ]
+    if problems:
+        raise SqlRejected(problems)
+    return [
+        CheckedStatement(statement=description.statement, changed_rows=changed)
+        for description, changed in zip(descriptions, changes, strict=True)
+    ]
+
+
+def needs_confirmation(*, checked: list[CheckedStatement], threshold: int) -> bool:
+    """True when UPDATE/DELETE change more than `threshold` rows in total, or any DELETE hits a category."""
+    destructive = [item for item in checked if item.statement.kind in ("update", "delete")]
+    if sum(item.changed_rows for item in destructive) > threshold:
+        return True
+    return any(item.statement.kind == "delete" and item.statement.table == CATEGORY_TABLE for item in destructive)
+
+
+def _parse(texts: list[str]) -> list[exp.Expr]:
+    if sum(len(text) for text in texts) > MAX_SQL_CHARS:
+        raise SqlRejected([f"the SQL is longer than {MAX_SQL_CHARS} characters"])
+    nodes: list[exp.Expr] = []
+    problems: list[str] = []
+    for number, text in enumerate(texts, 1):
+        where = f"SQL text {number}" if len(texts) > 1 else "the SQL"
+        try:
+            parsed = parse_sql(text)
+        except ParseError as exc:
+            details = "; ".join(
+                f"{error['description']} (line {error['line']}, column {error['col']})" for error in exc.errors
+            )
+            problems.append(f"{where} does not parse: {details or exc}")
+            continue
+        except SqlglotError as exc:
+            problems.append(f"{where} does not parse: {exc}")
+            continue
+        except RecursionError:
+            problems.append(f"{where} is nested too deeply")
+            continue
+        nodes.extend(node for node in parsed if node is not None)
+    if problems:
+        raise SqlRejected(problems)
+    if not nodes:
+        raise SqlRejected(["no SQL statement given"])
+    return nodes
+
+
+def _check_statically(
+    nodes: list[exp.Expr], rendered: list[str], *, request: SqlRequest, schema: ClientSchema
+) -> list[Description]:
+    sent = sent_ids(request)
+    problems = [
+        f"{statement_label(number, text)}: {problem}"
+        for number, (node, text) in enumerate(zip(nodes, rendered, strict=True), 1)
+        for problem in check_statement(node=node, schema=schema, sent_ids=sent)
+    ]
+    if problems:
+        raise SqlRejected(problems)
+    return [describe(node=node, sql=text, schema=schema) for node, text in zip(nodes, rendered, strict=True)]
+
+
+def _change_problem(description: Description, changed: int) -> str | None:
+    statement = description.statement
+    if description.exact_changes is not None and changed != description.exact_changes:
+        return f"inserted {changed} rows instead of {description.exact_changes}"
+    if description.max_changes is not None and changed > description.max_changes:
+        named = ", ".join(str(i) for i in statement.ids)
+        return (
+            f"changed {changed} rows but names only {description.max_changes} "
+            f"(ids {named}); a condition reaches rows it does not name"
+        )
+    return None

@@ -1,0 +1,155 @@
+"""Layer 2: a dry run of the statements on an in-memory copy of the client's data, under guard."""
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from app.errors import SqlRejected
+from app.schemas import Record, SqlRequest
+from app.sqlcheck.dialect import SQLITE_FUNCTION_NAMES, statement_label
+from app.sqlcheck.requestdata import records_by_table
+from app.sqlcheck.schema import ClientSchema
+
+_TABLE_ACTIONS = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_DELETE}
+_COLUMN_ACTIONS = {sqlite3.SQLITE_READ, sqlite3.SQLITE_UPDATE}
+_ACTION_NAMES = {
+    getattr(sqlite3, f"SQLITE_{name}"): name.replace("_", " ")
+    for name in [
+        *("CREATE_INDEX", "CREATE_TABLE", "CREATE_TEMP_INDEX", "CREATE_TEMP_TABLE", "CREATE_TEMP_TRIGGER"),
+        *("CREATE_TEMP_VIEW", "CREATE_TRIGGER", "CREATE_VIEW", "CREATE_VTABLE", "DROP_INDEX", "DROP_TABLE"),
+        *("DROP_TEMP_INDEX", "DROP_TEMP_TABLE", "DROP_TEMP_TRIGGER", "DROP_TEMP_VIEW", "DROP_TRIGGER"),
+        *("DROP_VIEW", "DROP_VTABLE", "ALTER_TABLE", "REINDEX", "ANALYZE", "ATTACH", "DETACH", "PRAGMA"),
+        *("TRANSACTION", "SAVEPOINT", "RECURSIVE", "SELECT", "READ", "INSERT", "UPDATE", "DELETE", "FUNCTION"),
+    ]
+}
+# How many VM steps pass between two calls of the progress handler.
+_STEP_INTERVAL = 1000
+
+
+def dry_run(
+    *, statements: Sequence[str], request: SqlRequest, schema: ClientSchema, max_steps: int = 200_000
+) -> list[int]:
+    """Run the statements in order on a shadow DB; return rows changed by each, or raise SqlRejected."""
+    guard = _Guard(schema, max_steps)
+    problems: list[str] = []
+    changes: list[int] = []
+    with _shadow_db(request, schema) as conn:
+        conn.set_authorizer(guard.authorize)
+        conn.set_progress_handler(guard.tick, guard.interval)
+        for number, sql in enumerate(statements, 1):
+            guard.denied.clear()
+            before = conn.total_changes
+            try:
+                conn.execute(sql).fetchall()
+            except (sqlite3.Error, sqlite3.Warning, ValueError) as exc:
+                problems.append(f"{statement_label(number, sql)}: {guard.explain(exc)}")
+                if guard.exhausted:
+                    break
+            changes.append(conn.total_changes - before)
+    if problems:
+        raise SqlRejected(problems)
+    return changes
+
+
+class _Guard:
+    """The authorizer and the step budget of one dry run."""
+
+    def __init__(self, schema: ClientSchema, max_steps: int):
+        self.columns = {table: frozenset(columns) for table, columns in schema.tables.items()}
+        self.max_steps = max_steps
+        self.interval = max(1, min(_STEP_INTERVAL, max_steps))
+        self.ticks_left = max(1, max_steps // self.interval)
+        self.exhausted = False
+        self.denied: list[str] = []
+
+    def authorize(
+        self, action: int, arg1: str | None, arg2: str | None, db_name: str | None, source: str | None
+    ) -> int:
+        if self._allowed(action, arg1, arg2, db_name):
+            return sqlite3.SQLITE_OK
+        what = " ".join(part for part in (_ACTION_NAMES.get(action, str(action)), arg1, arg2) if part)
+        self.denied.append(what)
+        return sqlite3.SQLITE_DENY
+
+    def _allowed(self, action: int, arg1: str | None, arg2: str | None, db_name: str | None) -> bool:
+        if action == sqlite3.SQLITE_SELECT:
+            return True
+        if action == sqlite3.SQLITE_FUNCTION:
+            return (arg2 or "").lower() in SQLITE_FUNCTION_NAMES
+        table = self.columns.get((arg1 or "").upper())
+        if table is None or db_name not in ("main", None):
+            return False
+        if action in _TABLE_ACTIONS:
+            return True
+        # An empty column name is a read of the table as a whole (count(*)).
+        return action in _COLUMN_ACTIONS and (not arg2 or arg2.lower() in table)
+
+    def tick(self) -> int:
+        self.ticks_left -= 1
+        if self.ticks_left <= 0:
+            self.exhausted = True
+            return 1
+        return 0
+
+    def explain(self, exc: Exception) -> str:
+        if self.exhausted:
+            return f"stopped after {self.max_steps} SQLite steps: too expensive to run"
+        if self.denied:
+            return f"not allowed in the dry run: {', '.join(dict.fromkeys(self.denied))}"
+        return f"fails on a copy of the client's data: {exc}"
+
+
+# Idle shadow connections of this thread, one per schema text. Reusing one skips opening a database
+# and SQLite re-reading its schema; it is emptied after every dry run, and dropped if that fails.
+_idle = threading.local()
+
+
+@contextmanager
+def _shadow_db(request: SqlRequest, schema: ClientSchema) -> Iterator[sqlite3.Connection]:
+    """An in-memory database with the schema and the request's records, empty again afterwards."""
+    pool: dict[str, sqlite3.Connection] = _idle.__dict__.setdefault("connections", {})
+    conn = pool.pop(schema.ddl, None) or _new_connection(schema.ddl)
+    try:
+        try:
+            for table, records in records_by_table(request).items():
+                if records and table in schema.tables:
+                    _insert_records(conn, table, records, schema=schema, now=request.now)
+        except (sqlite3.Error, OverflowError) as exc:
+            # Ids beyond SQLite's 64-bit integers, for one: the client's database cannot hold them either.
+            raise SqlRejected([f"the request's records do not fit the client schema: {exc}"]) from exc
+        yield conn
+    finally:
+        conn.set_authorizer(None)
+        conn.set_progress_handler(None, 0)
+        try:
+            for table in schema.tables:
+                conn.execute(f'DELETE FROM "{table}"')
+        except sqlite3.Error:
+            conn.close()
+        else:
+            pool[schema.ddl] = conn
+
+
+def _new_connection(ddl: str) -> sqlite3.Connection:
+    # Autocommit: Python's implicit BEGIN would be a transaction the authorizer has to refuse.
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.executescript(ddl)
+    return conn
+
+
+def _insert_records(
+    conn: sqlite3.Connection, table: str, records: Sequence[Record], *, schema: ClientSchema, now: str
+) -> None:
+    fields = type(records[0]).model_fields
+    columns = [column for column in schema.tables[table] if column in fields]
+    fills = {column: now if fill is None else fill for column, fill in schema.not_null_fills.get(table, {}).items()}
+    rows = []
+    for record in records:
+        row = []
+        for column in columns:
+            value = getattr(record, column)
+            row.append(fills.get(column) if value is None else value)
+        rows.append(row)
+    marks = ", ".join("?" for _ in columns)
+    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)

@@ -1,0 +1,91 @@
+"""Bad requests get a 4xx with the error body of api.md, never a 500."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import make_settings, open_client, sql_request
+
+pytestmark = pytest.mark.anyio
+
+
+def without(body: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != key}
+
+
+BAD_BODIES = [
+    (without(sql_request("x"), "now"), "now"),
+    (without(sql_request("x"), "prompt"), "prompt"),
+    (sql_request("x", now="2023-11-23T20:25:39"), "now"),
+    (sql_request("x", now="2023-11-31 20:25:39"), "now"),
+    (sql_request("x" * 10_001), "prompt"),
+    (sql_request("x" * 1001), "prompt"),
+    (sql_request("   "), "prompt"),
+    (sql_request("x", engine="gpt"), "engine"),
+    (sql_request("x", locale="fr"), "locale"),
+    (sql_request("x", history=[{"prompt": "p", "statements": []}] * 6), "history"),
+    (sql_request("x", categories=[{"id": 1, "title": "a"}, {"id": 1, "title": "b"}]), "body"),
+    (sql_request("x", todos=[{"id": 1, "title": "a", "due_time": "2023-11-24 9:00"}]), "todos.0.due_time"),
+    (sql_request("x", todos=[{"id": "one", "title": "a"}]), "todos.0.id"),
+    (sql_request("x", schedules=[{"id": 1}]), "schedules.0.title"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), BAD_BODIES)
+async def test_invalid_fields(offline_client: httpx.AsyncClient, body: dict[str, Any], field: str) -> None:
+    response = await offline_client.post("/v1/sql", json=body)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert field in [detail["field"] for detail in error["details"]]
+
+
+async def test_prompt_of_1000_chars_after_trimming_is_accepted(offline_client: httpx.AsyncClient) -> None:
+    response = await offline_client.post("/v1/sql", json=sql_request("  " + "가" * 1000 + "  ", engine="local"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2"])
+async def test_malformed_json(offline_client: httpx.AsyncClient, raw: bytes) -> None:
+    response = await offline_client.post("/v1/sql", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422)
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
+async def test_body_over_limit() -> None:
+    async for client in open_client(make_settings(max_body_bytes=2048)):
+        response = await client.post("/v1/sql", json=sql_request("x" * 900, memo="y" * 3000))
+        assert response.status_code == 413
+        assert response.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_unknown_route_and_method(offline_client: httpx.AsyncClient) -> None:
+    missing = await offline_client.get("/v2/nothing")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = await offline_client.get("/v1/sql")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_summary_bad_request(offline_client: httpx.AsyncClient) -> None:
+    response = await offline_client.post("/v1/summary", json={"plans": []})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "now"
+
+
+async def test_healthz(offline_client: httpx.AsyncClient) -> None:
+    response = await offline_client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+async def test_chunked_body_over_limit() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b" " * 512
+
+    async for client in open_client(make_settings(max_body_bytes=2048)):
+        response = await client.post("/v1/sql", content=chunks(), headers={"content-type": "application/json"})
+        assert response.status_code == 413
+        assert response.json()["error"]["code"] == "payload_too_large"
+        assert response.headers["x-request-id"]

@@ -1,0 +1,229 @@
+"""The SQL validator accepts correct SQL and describes it: devset gold, common shapes, output fields."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.evaluation.cases import load_cases, request_from_case
+from app.schemas import SqlRequest
+from app.settings import PROJECT_ROOT
+from app.sqlcheck import check_sql, load_client_schema
+
+SCHEMA = load_client_schema(PROJECT_ROOT / "prompts" / "schema.sql")
+DEVSET = Path("/work/shared/devset/devset.jsonl")
+GOLD_CASES = [case for case in load_cases(DEVSET) if case["expect"].get("gold")] if DEVSET.exists() else []
+
+
+def typical_request() -> SqlRequest:
+    """3 categories, 10 todos, 5 schedules: the size of an ordinary request."""
+    todos: list[dict[str, Any]] = [
+        {
+            "id": i,
+            "title": f"할 일 {i}",
+            "due_time": f"2023-11-{17 + i:02d} 09:00:00",
+            "category_id": (None, 1, 2)[i % 3],
+            "complete": i == 3,
+        }
+        for i in range(1, 11)
+    ]
+    todos[5]["memo"] = "초코 케이크"
+    schedules = [
+        {
+            "id": i,
+            "title": f"약속 {i}",
+            "start_time": f"2023-11-{20 + i:02d} 12:00:00",
+            "end_time": f"2023-11-{20 + i:02d} 13:00:00",
+            "category_id": 3 if i == 2 else None,
+        }
+        for i in range(1, 6)
+    ]
+    return SqlRequest.model_validate(
+        {
+            "prompt": "test",
+            "now": "2023-11-23 20:25:39",
+            "categories": [{"id": 1, "title": "과제"}, {"id": 2, "title": "운동"}, {"id": 3, "title": "동아리"}],
+            "todos": todos,
+            "schedules": schedules,
+        }
+    )
+
+
+@pytest.mark.parametrize("case", GOLD_CASES, ids=[case["id"] for case in GOLD_CASES])
+def test_devset_gold_passes(case: dict[str, Any]) -> None:
+    request = SqlRequest.model_validate(request_from_case(case))
+    checked = check_sql(sql=case["expect"]["gold"], request=request, schema=SCHEMA)
+    assert len(checked) == len(case["expect"]["gold"])
+
+
+def test_devset_is_present() -> None:
+    assert len(GOLD_CASES) >= 30
+
+
+GOOD = [
+    "SELECT * FROM TODO WHERE due_time LIKE '2023-11%'",
+    "SELECT * FROM TODO WHERE due_time LIKE '2023%'",
+    "UPDATE TODO SET complete = 1 WHERE id IN (1, 2, 3)",
+    "UPDATE TODO SET complete = 0 WHERE id = 3",
+    "INSERT INTO TODO (title, due_time) VALUES ('a;b', '2023-11-24 08:00:00')",
+    "INSERT INTO TODO (title, due_time) VALUES ('Mom''s birthday', '2023-11-24 23:59:59')",
+    "INSERT INTO TODO (title, due_time) VALUES ('x', '2023-11-24 08:00:00'); "
+    "INSERT INTO TODO (title, due_time) VALUES ('x', '2023-12-01 08:00:00');",
+    "INSERT INTO TODO (title, due_time, category_id, memo, priority) VALUES "
+    "('a', '2023-11-24 08:00:00', NULL, 'm', 2), ('b', '2023-11-25 08:00:00', 1, NULL, NULL)",
+    "INSERT INTO SCHEDULE (title, start_time, end_time, category_id) "
+    "VALUES ('동아리 회의', '2023-11-25 15:00:00', '2023-11-25 17:00:00', 3)",
+    "INSERT INTO TODO (title, due_time) VALUES ('택시', datetime((SELECT due_time FROM TODO WHERE id = 1), '+1 hour'))",
+    "UPDATE TODO SET due_time = datetime(due_time, '+1 day') WHERE id = 4",
+    "UPDATE SCHEDULE SET start_time = datetime(start_time, '+2 hours'), "
+    "end_time = datetime(end_time, '+2 hours') WHERE id = 1",
+    "UPDATE TODO SET due_time = date('2023-11-24') || substr(due_time, 11) WHERE category_id = 1",
+    "UPDATE TODO SET category_id = NULL WHERE id = 5",
+    "UPDATE TODO SET title = 'Vote at the library', memo = 'bring ID' WHERE id = 2",
+    "DELETE FROM TODO WHERE category_id = 2 AND due_time BETWEEN '2023-11-20 00:00:00' AND '2023-11-26 23:59:59'",
+    "DELETE FROM TODO WHERE id IN (7, 8) AND due_time LIKE '2023-11-24%'",
+    "DELETE FROM CATEGORY WHERE id = 3",
+    "DELETE FROM SCHEDULE WHERE id = 2",
+    "SELECT * FROM TODO WHERE complete = 0 AND category_id = 1 ORDER BY due_time DESC LIMIT 5",
+    "SELECT * FROM SCHEDULE WHERE date(start_time) = '2023-11-25'",
+    "SELECT * FROM TODO WHERE strftime('%Y-%m', due_time) = '2023-11'",
+    "SELECT * FROM TODO WHERE category_id IN (SELECT id FROM CATEGORY WHERE title = '과제')",
+    "SELECT * FROM TODO WHERE category_id IS NULL OR category_id <> 2",
+    "SELECT * FROM TODO WHERE title LIKE '%할 일%' AND memo IS NOT NULL",
+    "SELECT * FROM TODO WHERE lower(title) = lower('A') COLLATE NOCASE",
+    "SELECT * FROM TODO t WHERE t.id = 2 AND EXISTS (SELECT 1 FROM CATEGORY c WHERE c.id = t.category_id)",
+    "SELECT count(*) AS n, max(due_time) FROM TODO WHERE complete = TRUE",
+    "SELECT title, count(*) AS n FROM TODO GROUP BY title HAVING n > 1 ORDER BY n",
+    "SELECT id, title, ifnull(memo, '') FROM TODO WHERE due_time >= '2023-11-20 00:00:00' "
+    "AND due_time < '2023-11-27 00:00:00'",
+    "SELECT * FROM SCHEDULE WHERE julianday(end_time) - julianday(start_time) > 0.04",
+    "SELECT CASE WHEN complete = 1 THEN '완료' ELSE '미완료' END AS state, title FROM TODO",
+    "select * from todo where ID = 3",
+    "SELECT * FROM TODO WHERE id = 6;",
+    "DELETE FROM TODO WHERE id = 1 -- the user said so",
+]
+
+
+@pytest.mark.parametrize("sql", GOOD)
+def test_good_sql_passes(sql: str) -> None:
+    checked = check_sql(sql=sql, request=typical_request(), schema=SCHEMA)
+    for item in checked:
+        assert not item.statement.sql.rstrip().endswith(";")
+        assert "--" not in item.statement.sql
+
+
+def test_conversion_runs_in_order_on_one_database() -> None:
+    checked = check_sql(
+        sql=[
+            "INSERT INTO SCHEDULE (title, start_time, end_time, memo, category_id, priority) "
+            "SELECT title, due_time, due_time, memo, category_id, priority FROM TODO WHERE id = 6",
+            "DELETE FROM TODO WHERE id = 6",
+            "SELECT * FROM SCHEDULE WHERE title = '할 일 6'",
+        ],
+        request=typical_request(),
+        schema=SCHEMA,
+    )
+    insert, delete, select = (item.statement for item in checked)
+    assert (insert.kind, insert.table, insert.ids, insert.destructive, insert.preview_sql) == (
+        "insert",
+        "SCHEDULE",
+        [6],
+        False,
+        None,
+    )
+    assert (delete.kind, delete.table, delete.ids, delete.destructive) == ("delete", "TODO", [6], True)
+    assert delete.preview_sql == "SELECT * FROM TODO WHERE id = 6"
+    assert (select.kind, select.table, select.ids, select.destructive) == ("select", "SCHEDULE", [], False)
+    assert [item.changed_rows for item in checked] == [1, 1, 0]
+
+
+def test_statements_are_split_and_regenerated_without_semicolons() -> None:
+    sql = "INSERT INTO TODO (title, due_time) VALUES ('a;b', '2023-11-24 08:00:00'); DELETE FROM TODO WHERE id = 1;"
+    checked = check_sql(sql=sql, request=typical_request(), schema=SCHEMA)
+    assert [item.statement.sql for item in checked] == [
+        "INSERT INTO TODO (title, due_time) VALUES ('a;b', '2023-11-24 08:00:00')",
+        "DELETE FROM TODO WHERE id = 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sql", "regenerated"),
+    [
+        ("SELECT * FROM TODO WHERE id = 6;", "SELECT * FROM TODO WHERE id = 6"),
+        ("DELETE FROM TODO WHERE id = 1 -- */ DROP TABLE TODO", "DELETE FROM TODO WHERE id = 1"),
+        (
+            "SELECT substr(title, 1, 2), ifnull(memo, '') FROM TODO",
+            "SELECT SUBSTR(title, 1, 2), IFNULL(memo, '') FROM TODO",
+        ),
+        ("SELECT * FROM TODO WHERE complete = true", "SELECT * FROM TODO WHERE complete = 1"),
+        (
+            "SELECT * FROM TODO WHERE strftime('%Y-%m-%d %H', due_time) = '2023-11-18 09'",
+            "SELECT * FROM TODO WHERE STRFTIME('%Y-%m-%d %H', due_time) = '2023-11-18 09'",
+        ),
+        (
+            "INSERT INTO TODO (title, due_time) VALUES ('Mom''s birthday', '2023-11-24 23:59:59')",
+            "INSERT INTO TODO (title, due_time) VALUES ('Mom''s birthday', '2023-11-24 23:59:59')",
+        ),
+    ],
+)
+def test_regenerated_sql(sql: str, regenerated: str) -> None:
+    (item,) = check_sql(sql=sql, request=typical_request(), schema=SCHEMA)
+    assert item.statement.sql == regenerated
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind", "table", "ids", "preview", "changed"),
+    [
+        (
+            "UPDATE TODO SET complete = 1 WHERE id IN (1, 2, 2)",
+            "update",
+            "TODO",
+            [1, 2],
+            "SELECT * FROM TODO WHERE id IN (1, 2, 2)",
+            2,
+        ),
+        ("DELETE FROM TODO WHERE category_id = 1", "delete", "TODO", [], "SELECT * FROM TODO WHERE category_id = 1", 4),
+        (
+            "DELETE FROM TODO WHERE NOT id = 1 AND category_id = 1",
+            "delete",
+            "TODO",
+            [],
+            "SELECT * FROM TODO WHERE NOT id = 1 AND category_id = 1",
+            3,
+        ),
+        (
+            "UPDATE SCHEDULE SET title = 'x' WHERE 2 = id OR id = 3",
+            "update",
+            "SCHEDULE",
+            [2, 3],
+            "SELECT * FROM SCHEDULE WHERE 2 = id OR id = 3",
+            2,
+        ),
+        (
+            "SELECT * FROM TODO WHERE id = 4 AND category_id IN (SELECT id FROM CATEGORY WHERE id = 1)",
+            "select",
+            "TODO",
+            [4],
+            None,
+            0,
+        ),
+        ("INSERT INTO TODO (title, due_time) VALUES ('a', '2023-11-24 08:00:00')", "insert", "TODO", [], None, 1),
+        (
+            "INSERT INTO TODO (title, due_time) SELECT title, start_time FROM SCHEDULE WHERE id IN (1, 2)",
+            "insert",
+            "TODO",
+            [1, 2],
+            None,
+            2,
+        ),
+    ],
+)
+def test_statement_description(
+    sql: str, kind: str, table: str, ids: list[int], preview: str | None, changed: int
+) -> None:
+    (item,) = check_sql(sql=sql, request=typical_request(), schema=SCHEMA)
+    statement = item.statement
+    assert (statement.kind, statement.table, statement.ids) == (kind, table, ids)
+    assert statement.destructive == (kind in ("update", "delete"))
+    assert statement.preview_sql == preview
+    assert item.changed_rows == changed

@@ -11,7 +11,7 @@ from app.llm.context import select_records
 from app.llm.extract import extract_answer
 from app.llm.messages import build_messages
 from app.llm.prompts import PromptTemplates, render
-from app.schemas import SqlRequest, Usage
+from app.schemas import SqlRequest, Status, Usage
 from app.sqlcheck import CheckedStatement, check_sql
 from app.sqlcheck.schema import ClientSchema
 
@@ -61,11 +61,12 @@ async def answer_with_llm(
         )
         usage = usage + result.usage
         extracted = extract_answer(result.text)
-        common = {"engine": "llm", "model": result.model, "usage": usage}
-        if extracted.kind == "no_such_plan":
-            return LlmAnswer(EngineAnswer(status="no_such_plan", message=extracted.message, **common), [])
-        if extracted.kind == "not_understood":
-            return LlmAnswer(EngineAnswer(status="not_understood", message=extracted.message, **common), [])
+        if extracted.kind != "sql":
+            status: Status = "no_such_plan" if extracted.kind == "no_such_plan" else "not_understood"
+            answer = EngineAnswer(
+                status=status, message=extracted.message, engine="llm", model=result.model, usage=usage
+            )
+            return LlmAnswer(answer, [])
         try:
             checked = check_sql(sql=extracted.sql, request=request, schema=schema, max_steps=settings.shadow_max_steps)
         except SqlRejected as exc:
@@ -79,5 +80,6 @@ async def answer_with_llm(
             continue
         intent = infer_intent(kinds=[c.statement.kind for c in checked], prompt=request.prompt)
         sql = [c.statement.sql for c in checked]
-        return LlmAnswer(EngineAnswer(status="ok", intent=intent, sql=sql, **common), checked)
+        answer = EngineAnswer(status="ok", intent=intent, sql=sql, engine="llm", model=result.model, usage=usage)
+        return LlmAnswer(answer, checked)
     raise LlmInvalidOutput("the model's output could not be made into valid SQL", details={"reasons": reasons})

@@ -1,0 +1,204 @@
+"""Turns the pieces of a command into resolved times: moment, range, period, recurrence dates."""
+
+from datetime import date, datetime
+
+from app.local.time_calendar import day_bounds, days_between, month_range
+from app.local.time_draft import Conflict, Draft, Occurrence, describe, merge_spans, of_kind
+from app.local.time_extras import resolve_amounts, resolve_anchor
+from app.local.time_moments import clock_range, interval, narrowest, next_occurrence, on_day, start_of
+from app.local.time_pieces import Clock, Kind, Piece
+from app.local.time_roles import Roles, attach_parts, destination_count, find_roles
+from app.local.time_scan import Scan
+
+Span = tuple[date, date]
+
+
+def _one(values: list[Piece], what: str) -> Piece | None:
+    """The single piece of a kind, or None; two that disagree are a conflict."""
+    if len({(found.day, found.dom, found.clock, found.moment) for found in values}) > 1:
+        raise Conflict(f"conflicting {what}: {describe(values)}")
+    return values[0] if values else None
+
+
+def _span_of(pieces: list[Piece]) -> Span | None:
+    """The innermost date span the DAY/PERIOD pieces name; a conflict when they do not nest."""
+    try:
+        return narrowest([span for found in pieces if (span := interval(found)) is not None])
+    except ValueError as error:
+        raise Conflict(f"conflicting dates: {describe(pieces)}") from error
+
+
+def _bounds(span: Span | None) -> tuple[datetime, datetime] | None:
+    return day_bounds(*span) if span else None
+
+
+def _clock_range_of(pieces: list[Piece], roles: Roles) -> tuple[Clock, Clock] | None:
+    if roles.range_start is None or roles.range_end is None:
+        return None
+    first, last = pieces[roles.range_start].clock, pieces[roles.range_end].clock
+    return (first, last) if first is not None and last is not None else None
+
+
+def _resolve_range(now: datetime, pieces: list[Piece], roles: Roles, draft: Draft) -> Span | None:
+    """부터…까지 / from…to / A–B: fills start and end; returns the date span of a date range."""
+    assert roles.range_start is not None and roles.range_end is not None
+    first, last = pieces[roles.range_start], pieces[roles.range_end]
+    before, between = pieces[: roles.range_start + 1], pieces[roles.range_start + 1 : roles.range_end + 1]
+    after = pieces[roles.range_end + 1 :]
+    clocks = _clock_range_of(pieces, roles)
+    if clocks is not None:
+        start_day = _one(of_kind(before + after, Kind.DAY), "days")
+        end_day = _one(of_kind(between, Kind.DAY), "days")
+        draft.day = start_day.day if start_day else None
+        end_span = interval(end_day, start_day) if end_day else None
+        draft.end_day = end_span[0] if end_span else None
+        if (start_day and not draft.day) or (end_day and not draft.end_day):
+            raise Conflict(f"day of an earlier month: {describe([first, last])}")
+        if of_kind(pieces, Kind.RECUR):
+            if start_day or end_day:
+                raise Conflict("a repeated plan with a day of its own")
+            draft.clock, draft.end_clock = clocks[0].dated(), clocks[1].dated()
+            return None
+        found = clock_range(now, draft.day, clocks[0], draft.end_day, clocks[1])
+        if found is None:
+            raise Conflict(f"range ends before it starts: {describe([first, last])}")
+        draft.moment, draft.end_moment = found
+        draft.clock, draft.end_clock = found[0].time(), found[1].time()
+        draft.period = draft.condition_period = found
+        return None
+    first_span, last_span = interval(first), interval(last, first)
+    if first_span is None or last_span is None or of_kind(before + between, Kind.CLOCK):
+        raise Conflict(f"range: {describe([first, last])}")
+    if last_span[1] < first_span[0]:
+        raise Conflict(f"range ends before it starts: {describe([first, last])}")
+    draft.day, draft.end_day = first_span[0], last_span[1]
+    draft.period = draft.condition_period = day_bounds(first_span[0], last_span[1])
+    if not of_kind(pieces, Kind.RECUR):
+        if of_kind(after, Kind.CLOCK):
+            raise Conflict("a clock after a date range")
+        draft.moment, draft.end_moment = start_of(first_span[0]), draft.period[1]
+    return first_span[0], last_span[1]
+
+
+def _resolve_single(now: datetime, pieces: list[Piece], roles: Roles, draft: Draft) -> None:
+    """No range: one day and/or clock (the destination's, for a move), and the condition period."""
+    chosen = set(roles.destination or [])
+    main = [pieces[index] for index in sorted(chosen)] if chosen else pieces
+    conditions = [found for index, found in enumerate(pieces) if index not in chosen]
+    day, clock = _one(of_kind(main, Kind.DAY), "days"), _one(of_kind(main, Kind.CLOCK), "clocks")
+    moment = _one(of_kind(main, Kind.MOMENT), "moments")
+    written_clock = clock.clock if clock else None
+    if day is not None and day.day is None:
+        raise Conflict(f"day of an earlier month: {day.text.strip()}")
+    if moment is not None:
+        if day or clock:
+            raise Conflict(f"conflicting times: {describe([moment, *(p for p in (day, clock) if p)])}")
+        draft.moment = moment.moment
+    if day is not None and day.day is not None:
+        draft.day = day.day
+        draft.moment = on_day(day.day, written_clock)
+        _span_of([*of_kind(main, Kind.PERIOD), day])  # 11월 … 12월 3일 is a conflict
+        if chosen and day.role == "weekday":
+            _check_destination_week(day, conditions)
+    elif written_clock is not None:
+        condition_day = _one([p for p in of_kind(conditions, Kind.DAY) if p.day], "days") if chosen else None
+        if condition_day is not None and condition_day.day is not None:
+            draft.moment = on_day(condition_day.day, written_clock)
+        elif of_kind(pieces, Kind.PERIOD):
+            raise Conflict(f"a clock with a week or month but no day: {describe(pieces)}")
+        else:
+            draft.moment = next_occurrence(now, written_clock)
+    if written_clock is not None:
+        draft.clock = written_clock.dated()
+    condition_span = _span_of(conditions)
+    draft.condition_period = _bounds(condition_span) if conditions else None
+    draft.period = draft.condition_period or _bounds(_span_of(main))
+
+
+def _check_destination_week(day: Piece, conditions: list[Piece]) -> None:
+    """'다음주 회의 금요일로' — a bare weekday outside the week the command is about is ambiguous."""
+    for found in of_kind(conditions, Kind.PERIOD):
+        assert found.period is not None and day.day is not None
+        if not found.period[0] <= day.day <= found.period[1]:
+            raise Conflict(f"which {day.text.strip()}?")
+
+
+def _recurrence_window(today: date, pieces: list[Piece], span: Span | None, roles: Roles, daily: bool) -> Span:
+    """The period a recurrence fills: a date range, a week/month named, or up to a 까지 day."""
+    limits = [span] if span else []
+    for index, found in enumerate(pieces):
+        found_span = interval(found)
+        if found_span is None or index in (roles.range_start, roles.range_end):
+            continue
+        if found.marker == "end":  # 금요일까지 매일: from today through that day
+            limits.append((today, found_span[1]))
+        elif found.kind is Kind.PERIOD:
+            limits.append(found_span)
+        else:
+            raise Conflict(f"a repeated plan with a day of its own: {found.text.strip()}")
+    if limits:
+        return max(low for low, _ in limits), min(high for _, high in limits)
+    if daily:
+        raise Conflict("every day, but within which period?")
+    return month_range(today.year, today.month)  # spec: 매주 X요일 alone = this month from today on
+
+
+def _resolve_recurrence(now: datetime, pieces: list[Piece], span: Span | None, roles: Roles, draft: Draft) -> None:
+    """매주 X요일 / every X / 매일 inside a period: one date per matching day from today on."""
+    repeats = of_kind(pieces, Kind.RECUR)
+    if any(found.marker in ("start", "end", "from") for found in repeats):
+        raise Conflict(f"a range of repeated days: {describe(repeats)}")  # 매주 월요일부터 금요일까지
+    daily = any(found.daily for found in repeats)
+    weekdays = {weekday for found in repeats for weekday in found.weekdays}
+    if daily and weekdays:
+        raise Conflict(f"every day and every weekday: {describe(repeats)}")
+    first, last = _recurrence_window(now.date(), pieces, span, roles, daily)
+    draft.period = draft.condition_period = day_bounds(first, last)
+    days = days_between(max(first, now.date()), last) if max(first, now.date()) <= last else []
+    draft.dates = [day for day in days if daily or day.weekday() in weekdays]
+    if not draft.dates:
+        raise Conflict(f"no {describe(repeats)} left in the period")
+    clocks = _clock_range_of(pieces, roles)
+    single = None if clocks else _one(of_kind(pieces, Kind.CLOCK), "clocks")
+    for day in draft.dates:
+        draft.occurrences.append(_occurrence(now, day, single.clock if single else None, clocks))
+    if single is not None and single.clock is not None:
+        draft.clock = single.clock.dated()
+
+
+def _occurrence(now: datetime, day: date, clock: Clock | None, clocks: tuple[Clock, Clock] | None) -> Occurrence:
+    if clocks is None:
+        return on_day(day, clock), None
+    found = clock_range(now, day, clocks[0], None, clocks[1])
+    if found is None:
+        raise Conflict("range ends before it starts")
+    return found
+
+
+def _resolve_pieces(text: str, now: datetime, pieces: list[Piece], scanned: Scan, draft: Draft) -> None:
+    timed = [found for found in pieces if found.kind not in (Kind.AMOUNT, Kind.ANCHOR)]
+    roles = find_roles(timed, text)
+    if destination_count(timed, text, roles) > 1:
+        raise Conflict("two destinations")
+    draft.destination = roles.destination is not None
+    span = _resolve_range(now, timed, roles, draft) if roles.range_start is not None else None
+    if of_kind(timed, Kind.RECUR):
+        _resolve_recurrence(now, timed, span, roles, draft)
+    elif roles.range_start is None:
+        _resolve_single(now, timed, roles, draft)
+    resolve_amounts(pieces, draft)
+    resolve_anchor(text, pieces, scanned.quotes, draft)
+
+
+def resolve(text: str, now: datetime, scanned: Scan) -> Draft:
+    """Every field of a TimeParse, or the reasons (in `unknown`) it cannot be trusted."""
+    draft = Draft()
+    draft.unknown.extend(found.text for found in scanned.pieces if found.kind is Kind.UNKNOWN)
+    pieces = [found for found in scanned.pieces if found.kind is not Kind.UNKNOWN]
+    draft.spans = merge_spans(text, [(found.start, found.end) for found in pieces if found.end > found.start])
+    pieces = attach_parts(pieces, text, draft.unknown)
+    try:
+        _resolve_pieces(text, now, pieces, scanned, draft)
+    except Conflict as conflict:
+        draft.unknown.append(str(conflict))
+    return draft

@@ -1,0 +1,77 @@
+"""The local engine: a deterministic parser for common commands that answers only when sure."""
+
+import logging
+from collections.abc import Callable
+
+from app.engine_answer import EngineAnswer
+from app.local.context import Context, Decline, not_understood
+from app.local.guard import is_injection, is_off_topic
+from app.local.intents import MARK, Action, classify, mask, tidy
+from app.local.moves import handle_update
+from app.local.newplan import handle_insert
+from app.local.reads import handle_read
+from app.local.records import records_of
+from app.local.timeexpr import parse_time
+from app.local.writes import handle_completion, handle_convert, handle_delete, handle_recategorize, handle_rename
+from app.schemas import SqlRequest
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Context], EngineAnswer]
+
+HANDLERS: dict[Action, Handler] = {
+    "insert": handle_insert,
+    "delete": handle_delete,
+    "complete": handle_completion,
+    "uncomplete": handle_completion,
+    "update": handle_update,
+    "rename": handle_rename,
+    "recategorize": handle_recategorize,
+    "to_schedule": handle_convert,
+    "to_todo": handle_convert,
+    "select": handle_read,
+    "summary": handle_read,
+}
+
+
+def _lang(text: str) -> str:
+    return "ko" if any("가" <= ch <= "힣" for ch in text) else "en"
+
+
+def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
+    """The answer and, when declined, why (for logs and tests)."""
+    prompt = tidy(request.prompt)
+    if is_injection(prompt):
+        return not_understood(_lang(prompt)), "injection"
+    records = records_of(request)
+    titles = [p.title for p in records.plans] + [c.title for c in records.categories]
+    if is_off_topic(prompt, titles):
+        return not_understood(_lang(prompt)), "off-topic"
+    if MARK in prompt:
+        return None, "the prompt holds the engine's time mark"
+    now = request.now_dt
+    time = parse_time(prompt, now)
+    if time.unknown:
+        return None, f"time words not understood: {time.unknown}"
+    spans = time.spans + ((time.anchor_span,) if time.anchor_span else ())
+    masked = mask(prompt, spans)
+    command = classify(masked)
+    if command.compound:
+        return None, "several commands in one prompt"
+    ctx = Context(prompt=prompt, masked=masked, now=now, time=time, records=records, command=command)
+    try:
+        return HANDLERS[command.action](ctx), command.action
+    except Decline as reason:
+        return None, f"{command.action}: {reason}"
+
+
+def answer_locally(*, request: SqlRequest) -> EngineAnswer | None:
+    """The local engine's answer, or None when it is not sure (the LLM then answers)."""
+    try:
+        answer, why = explain(request)
+    except Exception:  # a bug here must never cost the request: the LLM answers instead
+        logger.exception("local engine failed")
+        return None
+    if answer is None:
+        logger.debug("local engine declined: %s", why)
+    return answer

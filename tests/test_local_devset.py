@@ -1,0 +1,114 @@
+"""The local engine on the public devset and on our own held-out-style cases, scored by execution match.
+
+Run with `-s` to see a per-tag table and every miss.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.evaluation.cases import load_cases, request_from_case
+from app.evaluation.scoring import score_answer
+from app.local import answer_locally
+from app.local.engine import explain
+from app.schemas import SqlRequest
+
+REPO = Path(__file__).parents[1]
+DEVSET = REPO.parent / "shared/devset/devset.jsonl"
+LOCAL_CASES = Path(__file__).parent / "data/local_cases.jsonl"
+SCHEMA_SQL = (REPO / "prompts/schema.sql").read_text(encoding="utf-8")
+
+
+@dataclass
+class Tally:
+    """Counts for one slice of cases."""
+
+    cases: int = 0
+    should_answer: int = 0  # gold status ok
+    answered: int = 0
+    correct: int = 0
+    correct_ok: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.answered if self.answered else 1.0
+
+    @property
+    def coverage(self) -> float:
+        return self.correct_ok / self.should_answer if self.should_answer else 1.0
+
+
+@dataclass
+class Report:
+    """Overall and per-tag tallies plus the cases answered wrongly or declined."""
+
+    overall: Tally = field(default_factory=Tally)
+    by_tag: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    wrong: list[str] = field(default_factory=list)
+    declined: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        lines = [f"{'tag':<22}{'cases':>6}{'answered':>9}{'correct':>8}{'precision':>10}{'coverage':>9}"]
+        rows = [("ALL", self.overall), *sorted(self.by_tag.items())]
+        for name, t in rows:
+            lines.append(f"{name:<22}{t.cases:>6}{t.answered:>9}{t.correct:>8}{t.precision:>10.3f}{t.coverage:>9.3f}")
+        lines += [f"WRONG    {w}" for w in self.wrong] + [f"DECLINED {d}" for d in self.declined]
+        return "\n".join(lines)
+
+
+def evaluate(cases: list[dict[str, Any]]) -> Report:
+    report = Report()
+    for case in cases:
+        request = SqlRequest.model_validate(request_from_case(case, engine="local"))
+        answer, _why = explain(request)  # not answer_locally: a crash must fail the test, not look like a decline
+        status = answer.status if answer is not None else "not_understood"
+        statements = answer.sql if answer is not None else []
+        verdict = score_answer(case=case, schema_sql=SCHEMA_SQL, status=status, statements=statements)
+        gold_ok = case["expect"]["status"] == "ok"
+        for tally in [report.overall, *(report.by_tag[tag] for tag in case.get("tags", []))]:
+            tally.cases += 1
+            tally.should_answer += gold_ok
+            if answer is not None:
+                tally.answered += 1
+                tally.correct += verdict.correct
+                tally.correct_ok += verdict.correct and gold_ok
+        if answer is None:
+            report.declined.append(f"{case['id']}: {case['prompt']}")
+        elif not verdict.correct:
+            report.wrong.append(f"{case['id']}: {case['prompt']} -> {status} {statements} ({verdict.reason})")
+    return report
+
+
+def _check(path: Path, *, min_coverage: float) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    report = evaluate(load_cases(path))
+    print(f"\n{path.name}\n{report.table()}")
+    assert report.overall.precision >= 0.99, report.wrong
+    assert report.overall.coverage >= min_coverage, report.declined
+
+
+def test_devset_precision_and_coverage() -> None:
+    _check(DEVSET, min_coverage=0.80)
+
+
+def test_own_cases_precision_and_coverage() -> None:
+    _check(LOCAL_CASES, min_coverage=0.75)
+
+
+def test_answers_pass_the_sql_validator() -> None:
+    """Every statement the local engine gives must pass app.sqlcheck (static checks and the dry run)."""
+    sqlcheck = pytest.importorskip("app.sqlcheck")
+    schema_module = pytest.importorskip("app.sqlcheck.schema")
+    schema = schema_module.load_client_schema(REPO / "prompts/schema.sql")
+    for path in (DEVSET, LOCAL_CASES):
+        if not path.exists():
+            continue
+        for case in load_cases(path):
+            request = SqlRequest.model_validate(request_from_case(case, engine="local"))
+            answer = answer_locally(request=request)
+            if answer is not None and answer.status == "ok":
+                sqlcheck.check_sql(sql=answer.sql, request=request, schema=schema)

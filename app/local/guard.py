@@ -16,7 +16,9 @@ _INJECTION = re.compile(
     r"(?:system\s+)?(?:instructions|prompt|system\s+prompt|rules|guidelines|configuration)"
     r"|system\s+prompt|developer\s+mode|admin(?:istrator)?\s+mode|jailbreak|\bdan\s+mode|\byou\s+are\s+now\b"
     r"|\bfrom\s+now\s+on\s+you\b|\bpretend\s+(?:to\s+be|you\s+are)\b|\bact\s+as\s+(?:an?\s+)?(?:admin|hacker|dba|root)"
-    r"|\bselect\s+\*?\s*[\w,\s]*\bfrom\s+(?:todo|schedule|category)\b|\bdelete\s+from\b|\binsert\s+into\b"
+    r"|\bselect\s+\*?\s*[\w,\s]*\bfrom\s+(?:todo|schedule|category)\b"
+    # SQL verbs count only with a table of the schema: "insert into my calendar …" is a command.
+    r"|\bdelete\s+from\s+(?:todo|schedule|category)\b|\binsert\s+into\s+(?:todo|schedule|category)\b"
     r"|\bupdate\s+(?:todo|schedule|category)\s+set\b|\bunion\s+select\b|;\s*--"
     r"|\bdrop\s+(?:all\s+)?(?:the\s+)?tables?\b|\btruncate\s+table|\bdelete\s+(?:all\s+)?(?:the\s+)?tables\b|all\s+tables"
     r"|\bpragma\b|\battach\s+database|sqlite_master|database\s+schema|\bexecute\s+(?:this\s+)?sql"

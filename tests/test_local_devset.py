@@ -19,6 +19,8 @@ from app.schemas import SqlRequest
 REPO = Path(__file__).parents[1]
 DEVSET = REPO.parent / "shared/devset/devset.jsonl"
 LOCAL_CASES = Path(__file__).parent / "data/local_cases.jsonl"
+# Written independently of the engine (its author never read app/local), as a stand-in for hidden sets.
+HELDOUT_CASES = Path(__file__).parent / "data/heldout.jsonl"
 SCHEMA_SQL = (REPO / "prompts/schema.sql").read_text(encoding="utf-8")
 
 
@@ -97,6 +99,10 @@ def test_devset_precision_and_coverage() -> None:
 
 def test_own_cases_precision_and_coverage() -> None:
     _check(LOCAL_CASES, min_coverage=0.75)
+
+
+def test_independent_heldout_precision_and_coverage() -> None:
+    _check(HELDOUT_CASES, min_coverage=0.80)
 
 
 def test_answers_pass_the_sql_validator() -> None:

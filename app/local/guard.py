@@ -20,7 +20,8 @@ _INJECTION = re.compile(
     # SQL verbs count only with a table of the schema: "insert into my calendar …" is a command.
     r"|\bdelete\s+from\s+(?:todo|schedule|category)\b|\binsert\s+into\s+(?:todo|schedule|category)\b"
     r"|\bupdate\s+(?:todo|schedule|category)\s+set\b|\bunion\s+select\b|;\s*--"
-    r"|\bdrop\s+(?:all\s+)?(?:the\s+)?tables?\b|\btruncate\s+table|\bdelete\s+(?:all\s+)?(?:the\s+)?tables\b|all\s+tables"
+    r"|\bdrop\s+(?:all\s+)?(?:the\s+)?tables?\b|\b(?:drop|truncate|alter)\b.*\btables?\b"
+    r"|\b(?:todo|schedule|category)\s+tables?\b|\btruncate\s+table|\bdelete\s+(?:all\s+)?(?:the\s+)?tables\b|all\s+tables"
     r"|\bpragma\b|\battach\s+database|sqlite_master|database\s+schema|\bexecute\s+(?:this\s+)?sql"
     r"|관리자\s*(?:모드|권한)|루트\s*권한|개발자\s*모드|(?:모든|전체)\s*데이터\s*(?:를|을)?\s*(?:삭제|지워|초기화|날려|없애)|데이터\s*(?:를|을)?\s*(?:전부|모두|다)?\s*(?:삭제|지워|초기화|날려)"
     r"|\ball\s+(?:the\s+|my\s+)?data\b|\bwipe\s+(?:all|everything|the\s+database)|\badmin\s+(?:rights|privileges|access)|시스템\s*프롬프트|프롬프트\s*(?:을|를)?\s*(?:보여|알려|출력|공개)"

@@ -136,5 +136,8 @@ def resolve(
         raise Decline("phrase is both a category and a loose title")
     rows = tuple(p for p in found.plans if _in_period(p, period))
     if not rows:
+        # The plan is named exactly but not on that day: no plan matches the command (rules: no_such_plan).
+        if found.score >= 0.999:
+            return NoSuchPlan(phrase)
         raise Decline("the time condition leaves no row")
     return Target(rows)

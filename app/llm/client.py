@@ -116,14 +116,14 @@ async def complete_chat(
     try:
         if remaining <= 0:
             raise TimeoutError
-        client = runtime.client.with_options(timeout=min(settings.llm_timeout_s, remaining))
         # Only send max_tokens when asked: some compatible servers reject an explicit null.
         extra: dict[str, Any] = {"max_tokens": max_tokens} if max_tokens else {}
         async with asyncio.timeout(remaining):
-            response = await client.chat.completions.create(
+            response = await runtime.client.chat.completions.create(
                 model=settings.llm_model,
                 messages=messages,  # type: ignore[arg-type]
                 temperature=0,
+                timeout=min(settings.llm_timeout_s, remaining),
                 **extra,
             )
     except (TimeoutError, openai.OpenAIError) as exc:

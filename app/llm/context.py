@@ -1,6 +1,7 @@
 """Choosing which of a user's records go into the prompt, within a fixed title budget."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -35,16 +36,15 @@ def select_records(*, request: SqlRequest, budget: int) -> PromptRecords:
     total = len(request.todos) + len(request.schedules)
     if total <= budget:
         return PromptRecords(list(request.categories), list(request.todos), list(request.schedules), 0)
-    titles = sorted({plan.title for plan in [*request.todos, *request.schedules]})
+    counts = Counter(plan.title for plan in [*request.todos, *request.schedules])
+    titles = sorted(counts)
     query = _squash(request.prompt)
     ranked = process.extract(query, [_squash(title) for title in titles], scorer=fuzz.partial_ratio, limit=budget)
     chosen: set[str] = set()
     rows = 0
     for _, _, index in ranked:
         title = titles[index]
-        count = sum(1 for p in request.todos if p.title == title) + sum(
-            1 for p in request.schedules if p.title == title
-        )
+        count = counts[title]
         if rows and rows + count > budget:
             break
         chosen.add(title)

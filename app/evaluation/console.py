@@ -1,65 +1,117 @@
-"""Printing an evaluation run for a person: a progress bar, the table by tag, the wrong cases."""
+"""Printing an evaluation run for a person: the progress bar, the table by tag, the wrong cases, the summary."""
 
-import asyncio
-from pathlib import Path
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app.evaluation.cases import load_cases
-from app.evaluation.report import Tally, tally, tally_by_tag
-from app.evaluation.runner import CaseResult, evaluate_cases
-from app.runtime import Runtime
+from app.evaluation.report import answer_lines, gold_lines
+from app.evaluation.runner import CaseResult
+
+# Rich assumes 80 columns when output is not a terminal and would cut the table's cells.
+_PIPE_WIDTH = 132
+_COLUMNS = ("cases", "answered", "correct", "declined", "wrong", "missed", "precision", "coverage",
+            "p50 ms", "p95 ms", "tokens")  # fmt: skip
 
 
-def _row(t: Tally) -> list[str]:
-    return [
-        t.name, str(t.cases), str(t.answered), str(t.correct), str(t.declined), str(t.wrong),
-        f"{t.precision:.3f}", f"{t.coverage:.3f}", f"{t.p50_ms:.1f}", f"{t.p95_ms:.1f}",
-        str(t.prompt_tokens + t.completion_tokens),
-    ]  # fmt: skip
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that keeps its width on a terminal and uses a wide one for pipes and files."""
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):
+        console.width = _PIPE_WIDTH
+    return console
 
 
-def print_report(console: Console, results: list[CaseResult]) -> None:
-    """The by-tag table, the wrong cases with their reason, then the overall figures last."""
-    table = Table(title="by tag")
-    for column in ("tag", "cases", "answered", "correct", "declined", "wrong", "precision", "coverage",
-                   "p50 ms", "p95 ms", "tokens"):  # fmt: skip
-        table.add_column(column, justify="left" if column == "tag" else "right")
-    for t in tally_by_tag(results):
-        table.add_row(*_row(t))
-    table.add_row(*_row(tally("ALL", results)), style="bold")
-    console.print(table)
-    wrong = [r for r in results if not r.verdict.correct and not r.verdict.declined]
-    for r in wrong:
-        console.print(f"[red]wrong[/red] {r.case_id}: {r.verdict.reason} (status {r.status})")
-        for sql in r.statements:
-            console.print(f"    {sql}", markup=False)
-    overall = tally("all", results)
-    ok = tally("ok", [r for r in results if r.expected == "ok"])
-    console.print(
-        f"cases {overall.cases}: correct {overall.correct}, declined {overall.declined}, wrong {overall.wrong}"
-    )
-    console.print(f"precision {overall.precision:.3f}  coverage {overall.coverage:.3f}")
-    console.print(f"cases expecting SQL: answered correctly {ok.correct}/{ok.cases} (coverage {ok.coverage:.3f})")
-
-
-def run_evaluation(
-    *, runtime: Runtime, dataset: Path, engine: str, tags: list[str], concurrency: int, console: Console
-) -> list[CaseResult]:
-    """Load the dataset, answer every case with a progress bar, and return the results."""
-    cases: list[dict[str, Any]] = load_cases(dataset, tags=tags or None)
+@contextmanager
+def progress_bar(*, total: int, description: str) -> Iterator[Callable[[CaseResult], None]]:
+    """A progress bar on stderr (shown on terminals only); yields a callback to call once per case."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"eval {engine}", total=len(cases))
-        return asyncio.run(
-            evaluate_cases(
-                runtime=runtime,
-                cases=cases,
-                engine=engine,
-                concurrency=concurrency,
-                on_done=lambda _: progress.advance(task),
-            )
-        )
+    with Progress(*columns, console=make_console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=total)
+
+        def advance(_: CaseResult) -> None:
+            progress.advance(task)
+
+        yield advance
+
+
+def _cells(row: dict[str, Any], *, with_missed: bool) -> list[str]:
+    cells = {
+        **{k: str(row[k]) for k in ("cases", "answered", "correct", "declined", "wrong", "missed")},
+        "precision": f"{row['precision']:.3f}",
+        "coverage": f"{row['coverage']:.3f}",
+        "p50 ms": f"{row['p50_ms']:.1f}",
+        "p95 ms": f"{row['p95_ms']:.1f}",
+        "tokens": str(row["prompt_tokens"] + row["completion_tokens"]),
+    }
+    return [row["name"], *(cells[c] for c in _COLUMNS if with_missed or c != "missed")]
+
+
+def print_tag_table(console: Console, report: dict[str, Any]) -> None:
+    """The table by tag, the overall row last."""
+    with_missed = report["overall"]["missed"] > 0
+    table = Table(title="by tag", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("tag", no_wrap=True)
+    for column in _COLUMNS:
+        if with_missed or column != "missed":
+            table.add_column(column, justify="right", no_wrap=True)
+    for row in report["by_tag"]:
+        table.add_row(*_cells(row, with_missed=with_missed))
+    table.add_row(*_cells({**report["overall"], "name": "ALL"}, with_missed=with_missed), style="bold")
+    console.print(table)
+
+
+def _line(console: Console, text: str) -> None:
+    # soft_wrap: long SQL stays one line in a pipe, for grep; markup off: SQL has brackets.
+    console.print(text, markup=False, soft_wrap=True)
+
+
+def print_cases(console: Console, report: dict[str, Any]) -> None:
+    """The wrong cases with their reason, answer and gold; then the declined and the cache misses."""
+    cases = report["cases"]
+    wrong = [c for c in cases if c["outcome"] == "wrong"]
+    if wrong:
+        console.print(f"[bold red]wrong cases ({len(wrong)})[/bold red]")
+    for case in wrong:
+        _line(console, f"  {case['id']} [{', '.join(case['tags'])}]: {case['reason']}")
+        _line(console, f"      prompt: {case['prompt']}")
+        for label, statements in (("answer", answer_lines(case)), ("gold", gold_lines(case))):
+            for index, sql in enumerate(statements):
+                _line(console, f"      {label if index == 0 else '':7} {sql}")
+    declined = [c["id"] for c in cases if c["outcome"] == "declined"]
+    if declined:
+        _line(console, f"declined ({len(declined)}): {', '.join(declined)}")
+    for case in (c for c in cases if c["outcome"] == "miss"):
+        _line(console, f"CACHE MISS {case['id']}: {case['reason']}")
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The four closing lines: the run, the counts, precision and coverage, the cases expecting SQL."""
+    overall, ok = report["overall"], report["ok_cases"]
+    where = report.get("url") or "in-process"
+    counts = f"correct {overall['correct']}, declined {overall['declined']}, wrong {overall['wrong']}"
+    if report.get("replay") or overall["missed"]:
+        counts += f", CACHE MISSES {overall['missed']}"
+    return [
+        f"eval {report['engine']} ({where}) on {report['dataset']}: {overall['cases']} cases in "
+        f"{report['duration_s']:.1f} s, latency p50 {overall['p50_ms']:.1f} ms p95 {overall['p95_ms']:.1f} ms, "
+        f"tokens {overall['prompt_tokens'] + overall['completion_tokens']}",
+        counts,
+        f"precision {overall['precision']:.3f}  coverage {overall['coverage']:.3f}",
+        f"cases expecting SQL: {ok['correct']}/{ok['cases']} correct, coverage {ok['coverage']:.3f}",
+    ]
+
+
+def print_report(console: Console, report: dict[str, Any], *, notes: list[str]) -> None:
+    """Table, cases, notes (files written), and the summary as the very last lines."""
+    print_tag_table(console, report)
+    print_cases(console, report)
+    for note in notes:
+        _line(console, note)
+    for line in summary_lines(report):
+        _line(console, line)

@@ -1,9 +1,11 @@
-"""Summaries of an evaluation run: counts, precision and coverage, overall and by tag."""
+"""Summaries of an evaluation run: counts, precision and coverage, overall and by tag; the JSON report."""
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.evaluation.runner import CaseResult
+
+REPORT_FORMAT = 1
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -22,6 +24,7 @@ class Tally:
     correct: int
     declined: int
     wrong: int
+    missed: int
     p50_ms: float
     p95_ms: float
     prompt_tokens: int
@@ -29,7 +32,7 @@ class Tally:
 
     @property
     def answered(self) -> int:
-        """Cases that got an answer (everything but a decline)."""
+        """Cases that got an answer (neither declined nor a cassette miss)."""
         return self.correct + self.wrong
 
     @property
@@ -42,21 +45,33 @@ class Tally:
         """Correct among all cases."""
         return self.correct / self.cases if self.cases else 0.0
 
+    @property
+    def tokens(self) -> int:
+        """Prompt and completion tokens together."""
+        return self.prompt_tokens + self.completion_tokens
+
 
 def tally(name: str, results: list[CaseResult]) -> Tally:
     """Count one group of results."""
     latencies = [r.latency_ms for r in results]
+    outcomes = [r.verdict.outcome for r in results]
     return Tally(
         name=name,
         cases=len(results),
-        correct=sum(r.verdict.correct for r in results),
-        declined=sum(r.verdict.declined for r in results),
-        wrong=sum(not r.verdict.correct and not r.verdict.declined for r in results),
+        correct=outcomes.count("correct"),
+        declined=outcomes.count("declined"),
+        wrong=outcomes.count("wrong"),
+        missed=outcomes.count("miss"),
         p50_ms=_percentile(latencies, 0.5),
         p95_ms=_percentile(latencies, 0.95),
-        prompt_tokens=sum(r.usage.prompt_tokens for r in results),
-        completion_tokens=sum(r.usage.completion_tokens for r in results),
+        prompt_tokens=sum(r.answer.usage.prompt_tokens for r in results),
+        completion_tokens=sum(r.answer.usage.completion_tokens for r in results),
     )
+
+
+def tally_expecting_sql(results: list[CaseResult]) -> Tally:
+    """The tally of the cases whose gold is SQL (expect.status ok)."""
+    return tally("expecting SQL", [r for r in results if r.expected == "ok"])
 
 
 def tally_by_tag(results: list[CaseResult]) -> list[Tally]:
@@ -65,32 +80,52 @@ def tally_by_tag(results: list[CaseResult]) -> list[Tally]:
     return [tally(tag, [r for r in results if tag in r.tags]) for tag in tags]
 
 
-def report_json(results: list[CaseResult], *, engine: str, dataset: str) -> dict[str, Any]:
-    """The machine-readable report of a run (`--json`)."""
+def tally_row(t: Tally) -> dict[str, Any]:
+    """A tally as JSON, its derived figures included."""
+    return {**asdict(t), "answered": t.answered, "precision": t.precision, "coverage": t.coverage}
 
-    def row(t: Tally) -> dict[str, Any]:
-        return {**asdict(t), "answered": t.answered, "precision": t.precision, "coverage": t.coverage}
 
-    ok_cases = [r for r in results if r.expected == "ok"]
+def case_row(r: CaseResult) -> dict[str, Any]:
+    """One case of the JSON report: the case, the answer and the verdict."""
     return {
-        "dataset": dataset,
-        "engine": engine,
-        "overall": row(tally("all", results)),
-        "ok_cases": row(tally("ok", ok_cases)),
-        "by_tag": [row(t) for t in tally_by_tag(results)],
-        "cases": [
-            {
-                "id": r.case_id,
-                "tags": r.tags,
-                "expected": r.expected,
-                "status": r.status,
-                "engine": r.engine,
-                "correct": r.verdict.correct,
-                "declined": r.verdict.declined,
-                "reason": r.verdict.reason,
-                "statements": r.statements,
-                "latency_ms": round(r.latency_ms, 3),
-            }
-            for r in results
-        ],
+        "id": r.case_id,
+        "tags": r.tags,
+        "prompt": r.case.get("prompt"),
+        "expected": r.expected,
+        "gold": r.case["expect"].get("gold", []),
+        "status": r.answer.status,
+        "engine": r.answer.engine,
+        "outcome": r.verdict.outcome,
+        "correct": r.verdict.correct,
+        "declined": r.verdict.declined,
+        "reason": r.verdict.reason,
+        "statements": r.answer.statements,
+        "error": r.answer.error,
+        "cache_misses": r.answer.misses,
+        "latency_ms": round(r.latency_ms, 3),
+        "usage": r.answer.usage.model_dump(),
+    }
+
+
+def answer_lines(case: dict[str, Any]) -> list[str]:
+    """A reported case's answer as lines: its statements, else its status or error."""
+    if case["statements"]:
+        return list(case["statements"])
+    return [f"(error {case['error']})" if case["error"] is not None else f"({case['status']})"]
+
+
+def gold_lines(case: dict[str, Any]) -> list[str]:
+    """A reported case's gold as lines: its statements, else the expected status."""
+    return list(case["gold"]) or [f"({case['expected']})"]
+
+
+def report_json(results: list[CaseResult], *, meta: dict[str, Any]) -> dict[str, Any]:
+    """The machine-readable report of a run (`--json`, and what `--html` and `--compare` read)."""
+    return {
+        "format": REPORT_FORMAT,
+        **meta,
+        "overall": tally_row(tally("all", results)),
+        "ok_cases": tally_row(tally_expecting_sql(results)),
+        "by_tag": [tally_row(t) for t in tally_by_tag(results)],
+        "cases": [case_row(r) for r in results],
     }

@@ -1,59 +1,39 @@
-"""Execution-match scoring of one answer against a case's gold SQL (dataset-format.md)."""
+"""Scoring one answer against a case's expectation (dataset-format.md, "Scoring")."""
 
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from app.evaluation.cases import CASE_COLUMNS
+from app.evaluation.execution import describe_rows_difference, describe_state_difference, execute_statements
+
+Outcome = Literal["correct", "wrong", "declined", "miss"]
+OUTCOMES: tuple[Outcome, ...] = ("correct", "declined", "wrong", "miss")
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """How one answer scored: correct, declined (counted apart) or wrong with a reason."""
+    """How one answer scored; `declined` and `miss` (a cassette without the request) are counted apart."""
 
-    correct: bool
-    declined: bool = False
+    outcome: Outcome
     reason: str = ""
 
+    @property
+    def correct(self) -> bool:
+        """The answer does what the gold does."""
+        return self.outcome == "correct"
 
-def build_case_db(schema_sql: str, db: dict[str, list[list[Any]]]) -> sqlite3.Connection:
-    """An in-memory SQLite database holding the schema and the case's rows."""
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(schema_sql)
-    for table, columns in CASE_COLUMNS.items():
-        rows = db.get(table, [])
-        if rows:
-            marks = ", ".join("?" for _ in columns)
-            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-    return conn
+    @property
+    def declined(self) -> bool:
+        """The engine said not_understood where the gold is ok."""
+        return self.outcome == "declined"
 
-
-def _run(conn: sqlite3.Connection, statements: list[str]) -> Counter[tuple[Any, ...]]:
-    selected: Counter[tuple[Any, ...]] = Counter()
-    for sql in statements:
-        cursor = conn.execute(sql)
-        if cursor.description is not None:
-            selected.update(tuple(row) for row in cursor.fetchall())
-    return selected
+    @property
+    def miss(self) -> bool:
+        """A replayed model request was not in the cassette: nothing was answered."""
+        return self.outcome == "miss"
 
 
-def _state(conn: sqlite3.Connection, existing: dict[str, set[int]]) -> dict[str, Any]:
-    state: dict[str, Any] = {}
-    for table in CASE_COLUMNS:
-        old: dict[int, tuple[Any, ...]] = {}
-        new: Counter[tuple[Any, ...]] = Counter()
-        for row in conn.execute(f"SELECT * FROM {table}"):
-            if row[0] in existing[table]:
-                old[row[0]] = tuple(row)
-            else:
-                new[tuple(row[1:])] += 1
-        state[table] = (old, new)
-    return state
-
-
-def _is_select(sql: str) -> bool:
-    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+CORRECT = Verdict("correct")
 
 
 def score_answer(*, case: dict[str, Any], schema_sql: str, status: str, statements: list[str]) -> Verdict:
@@ -61,27 +41,30 @@ def score_answer(*, case: dict[str, Any], schema_sql: str, status: str, statemen
     expect = case["expect"]
     if expect["status"] != "ok":
         if status == expect["status"]:
-            return Verdict(True)
-        return Verdict(False, reason=f"expected status {expect['status']}, got {status}")
+            return CORRECT
+        return Verdict("wrong", reason=f"expected status {expect['status']}, got {status}")
     if status == "not_understood":
-        return Verdict(False, declined=True, reason="declined")
+        return Verdict("declined", reason="declined")
     if status != "ok":
-        return Verdict(False, reason=f"expected status ok, got {status}")
-    db = case.get("db", {})
-    existing = {table: {row[0] for row in db.get(table, [])} for table in CASE_COLUMNS}
-    gold_conn = build_case_db(schema_sql, db)
-    answer_conn = build_case_db(schema_sql, db)
+        return Verdict("wrong", reason=f"expected status ok, got {status}")
+    return match_execution(schema_sql=schema_sql, db=case.get("db", {}), gold=expect["gold"], answer=statements)
+
+
+def match_execution(*, schema_sql: str, db: dict[str, list[list[Any]]], gold: list[str], answer: list[str]) -> Verdict:
+    """Run gold and answer on two copies of the database; correct when final states and read rows match."""
     try:
-        gold_rows = _run(gold_conn, expect["gold"])
-        try:
-            answer_rows = _run(answer_conn, statements)
-        except sqlite3.Error as exc:
-            return Verdict(False, reason=f"statement failed: {exc}")
-        if _state(gold_conn, existing) != _state(answer_conn, existing):
-            return Verdict(False, reason="final database differs from gold")
-        if any(_is_select(sql) for sql in expect["gold"]) and gold_rows != answer_rows:
-            return Verdict(False, reason="selected rows differ from gold")
-        return Verdict(True)
-    finally:
-        gold_conn.close()
-        answer_conn.close()
+        gold_run = execute_statements(schema_sql=schema_sql, db=db, statements=gold)
+    except sqlite3.Error as exc:
+        # A broken case must not pass as the engine's fault silently: say it is the gold.
+        return Verdict("wrong", reason=f"invalid case: gold statement failed: {exc}")
+    try:
+        answer_run = execute_statements(schema_sql=schema_sql, db=db, statements=answer)
+    except sqlite3.Error as exc:
+        return Verdict("wrong", reason=f"statement failed: {exc}")
+    state = describe_state_difference(answer=answer_run, gold=gold_run)
+    if state is not None:
+        return Verdict("wrong", reason=f"final database differs: {state}")
+    rows = describe_rows_difference(answer=answer_run, gold=gold_run)
+    if rows is not None:
+        return Verdict("wrong", reason=f"selected rows differ: {rows}")
+    return CORRECT

@@ -117,7 +117,8 @@ def _check_bare(title: str, ctx: Context) -> None:
         _KO_PREDICATE.search(title) or _KO_OTHER_VERBS.search(title) or _KO_TRAILING_PARTICLE.search(title)
     ):
         raise Decline("ends like a sentence, or holds another operation's verb")
-    if cmd.lang == "en" and (_EN_NOT_A_TITLE.match(title) or _EN_COMMAND_WORD.search(title)):
+    # Checked in Korean prompts too: "delete 줄넘기 on Saturday" mixes an English verb with a Korean title.
+    if _EN_NOT_A_TITLE.match(title) or _EN_COMMAND_WORD.search(title):
         raise Decline("reads like a sentence or another command, not a title")
     found = match_plans(title, ctx.records.plans)
     if found.kind in ("match", "ambiguous") and found.q_cov >= 0.999:

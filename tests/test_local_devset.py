@@ -21,6 +21,7 @@ DEVSET = REPO.parent / "shared/devset/devset.jsonl"
 LOCAL_CASES = Path(__file__).parent / "data/local_cases.jsonl"
 # Written independently of the engine (its author never read app/local), as a stand-in for hidden sets.
 HELDOUT_CASES = Path(__file__).parent / "data/heldout.jsonl"
+HELDOUT2_CASES = Path(__file__).parent / "data/heldout2.jsonl"
 SCHEMA_SQL = (REPO / "prompts/schema.sql").read_text(encoding="utf-8")
 
 
@@ -101,8 +102,9 @@ def test_own_cases_precision_and_coverage() -> None:
     _check(LOCAL_CASES, min_coverage=0.75)
 
 
-def test_independent_heldout_precision_and_coverage() -> None:
-    _check(HELDOUT_CASES, min_coverage=0.80)
+@pytest.mark.parametrize("path", [HELDOUT_CASES, HELDOUT2_CASES], ids=["heldout", "heldout2"])
+def test_independent_heldout_precision_and_coverage(path: Path) -> None:
+    _check(path, min_coverage=0.80)
 
 
 def test_answers_pass_the_sql_validator() -> None:

@@ -1,5 +1,6 @@
 """Request and response bodies of the HTTP API (api.md); separate from any storage model."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -7,14 +8,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_PROMPT_CHARS = 1000
+_TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
 
 
 def _check_time(value: str) -> str:
     """Accept only `YYYY-MM-DD HH:MM:SS` that is a real moment."""
-    if len(value) != 19:
+    # fromisoformat is C-fast but lenient (a 'T', no seconds): the shape is checked first.
+    if len(value) != 19 or value[10] != " " or not _TIME_SHAPE.match(value):
         raise ValueError("must be 'YYYY-MM-DD HH:MM:SS'")
     try:
-        datetime.strptime(value, TIME_FORMAT)
+        datetime.fromisoformat(value)
     except ValueError as exc:
         raise ValueError("must be 'YYYY-MM-DD HH:MM:SS'") from exc
     return value

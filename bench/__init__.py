@@ -1,0 +1,1 @@
+"""Benchmarks of the Calendy Manager service: run each module with `python -m bench.<name>`."""

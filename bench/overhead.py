@@ -1,0 +1,253 @@
+"""What the service adds to a 50 ms model: POST /v1/sql against a fake upstream, per concurrency level."""
+
+import argparse
+import json
+import multiprocessing
+import signal
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import (
+    LLM_PROMPT,
+    LOCAL_PROMPT,
+    Child,
+    Load,
+    Phase,
+    Service,
+    command_line,
+    cpu_seconds,
+    machine,
+    percentile,
+    run_load_sync,
+    sql_body,
+    start_service,
+    start_upstream,
+)
+
+
+class Runner:
+    """Runs loads from one or several client processes and accounts the CPU of each party."""
+
+    def __init__(self, *, clients: int, service: Child, upstream: Child):
+        self.clients = clients
+        self.service = service
+        self.upstream = upstream
+        self.pool = (
+            ProcessPoolExecutor(clients, mp_context=multiprocessing.get_context("fork")) if clients > 1 else None
+        )
+
+    def close(self) -> None:
+        """Stop the client processes."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def run(self, load: Load) -> tuple[Phase, dict[str, float]]:
+        """One load; returns its results and CPU seconds of service, upstream and client(s)."""
+        before = (cpu_seconds(self.service.proc.pid), cpu_seconds(self.upstream.proc.pid))
+        if self.pool is None:
+            phase = run_load_sync(load)
+        else:
+            k = min(self.clients, load.concurrency)
+            start_at = time.monotonic() + 0.3
+            loads = [
+                replace(
+                    load,
+                    concurrency=load.concurrency // k + (i < load.concurrency % k),
+                    requests=load.requests // k + (i < load.requests % k),
+                    start_at=start_at,
+                )
+                for i in range(k)
+            ]
+            phase = Phase()
+            for part in self.pool.map(run_load_sync, loads):
+                phase.merge(part)
+        after = (cpu_seconds(self.service.proc.pid), cpu_seconds(self.upstream.proc.pid))
+        cpu = {"service": after[0] - before[0], "upstream": after[1] - before[1], "client": phase.client_cpu_s}
+        return phase, cpu
+
+
+def summarize(phase: Phase, cpu: dict[str, float]) -> dict[str, Any]:
+    """Throughput, latency percentiles and CPU use of one phase."""
+    out: dict[str, Any] = {
+        "requests": phase.count,
+        "errors": phase.errors,
+        "elapsed_s": round(phase.elapsed_s, 3),
+        "rps": round(phase.count / phase.elapsed_s, 1),
+        "p50_ms": round(percentile(phase.latencies_ms, 50), 3),
+        "p99_ms": round(percentile(phase.latencies_ms, 99), 3),
+        "cpu_pct": {k: round(100 * v / phase.elapsed_s, 1) for k, v in cpu.items()},
+        "service_cpu_ms_per_req": round(1000 * cpu["service"] / max(phase.count, 1), 3),
+    }
+    out["service_ms_p50"] = round(percentile(phase.service_ms, 50), 3)
+    out["service_ms_p99"] = round(percentile(phase.service_ms, 99), 3)
+    return out
+
+
+def check_answers(service: Service) -> dict[str, Any]:
+    """One request per engine; fail loudly when the service does not answer as the benchmark expects."""
+    answers = {}
+    for engine, prompt in (("llm", LLM_PROMPT), ("local", LOCAL_PROMPT)):
+        url = f"{service.base}/v1/sql"
+        response = httpx.post(url, json=sql_body(prompt, engine), headers=service.headers, timeout=30)
+        body = response.json()
+        if response.status_code != 200 or body.get("status") != "ok":
+            raise RuntimeError(f"engine={engine}: {response.status_code} {json.dumps(body, ensure_ascii=False)}")
+        answers[engine] = [s["sql"] for s in body["statements"]]
+    return answers
+
+
+def table(results: dict[str, Any], latency_ms: float) -> str:
+    """The Markdown tables of a run."""
+    lines = [
+        "LLM path (engine=llm) vs. the same chat payload sent straight to the fake upstream:",
+        "",
+        "| conc | n | req/s | e2e p50 | e2e p99 | upstream | direct req/s | direct p50 | direct p99 "
+        "| added p50 | added p99 | service p50 | service p99 | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for level in results["levels"]:
+        llm, direct = level["llm"], level["direct"]
+        lines.append(
+            f"| {level['concurrency']} | {llm['requests']} | {llm['rps']:.0f} | {llm['p50_ms']:.2f} "
+            f"| {llm['p99_ms']:.2f} | {latency_ms:g} | {direct['rps']:.0f} | {direct['p50_ms']:.2f} "
+            f"| {direct['p99_ms']:.2f} "
+            f"| {level['added_p50_ms']:.2f} | {level['added_p99_ms']:.2f} | {llm['service_ms_p50']:.2f} "
+            f"| {llm['service_ms_p99']:.2f} | {llm['errors'] or direct['errors'] or '-'} |"
+        )
+    lines += [
+        "",
+        "Local engine (engine=local):",
+        "",
+        "| conc | n | req/s | e2e p50 | e2e p99 | service p50 | service p99 | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for level in results["levels"]:
+        local = level["local"]
+        lines.append(
+            f"| {level['concurrency']} | {local['requests']} | {local['rps']:.0f} | {local['p50_ms']:.2f} "
+            f"| {local['p99_ms']:.2f} | {local['service_ms_p50']:.2f} | {local['service_ms_p99']:.2f} "
+            f"| {local['errors'] or '-'} |"
+        )
+    lines += [
+        "",
+        "CPU (100% = one core) and service CPU per request:",
+        "",
+        "| phase | conc | service CPU % | upstream CPU % | client CPU % | service CPU ms/req |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for level in results["levels"]:
+        for name in ("direct", "llm", "local"):
+            cpu = level[name]["cpu_pct"]
+            lines.append(
+                f"| {name} | {level['concurrency']} | {cpu['service']:.0f} | {cpu['upstream']:.0f} "
+                f"| {cpu['client']:.0f} | {level[name]['service_cpu_ms_per_req']:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start upstream and service, measure each level, print tables, clean up."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--levels", default="1,10,100", help="comma-separated concurrency levels")
+    parser.add_argument("--requests", type=int, default=0, help="requests per phase (default: 30×conc, 100–3000)")
+    parser.add_argument("--max-seconds", type=float, default=8.0, help="time limit of each phase")
+    parser.add_argument("--latency-ms", type=float, default=50.0, help="the fake upstream's fixed latency")
+    parser.add_argument("--workers", type=int, default=1, help="service worker processes")
+    parser.add_argument(
+        "--clients", type=int, default=2, help="load-generating client processes (one saturates near 1,100 req/s)"
+    )
+    parser.add_argument("--no-auth", action="store_true", help="CALENDY_AUTH_DISABLED=true: no key check, rate limiter")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args(argv)
+    levels = [int(x) for x in args.levels.split(",")]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    children: list[Child] = []
+    runner: Runner | None = None
+    try:
+        upstream, upstream_base = start_upstream(latency_ms=args.latency_ms)
+        children.append(upstream)
+        service = start_service(upstream_base=upstream_base, workers=args.workers, auth=not args.no_auth)
+        children.append(service.child)
+        base = service.base
+        runner = Runner(clients=args.clients, service=service.child, upstream=upstream)
+        answers = check_answers(service)
+        chat_body = httpx.get(f"{upstream_base.removesuffix('/v1')}/_bench/last_request").content
+        bodies = {
+            "llm": json.dumps(sql_body(LLM_PROMPT, "llm"), ensure_ascii=False).encode(),
+            "local": json.dumps(sql_body(LOCAL_PROMPT, "local"), ensure_ascii=False).encode(),
+        }
+        loads = {
+            "direct": Load(
+                url=f"{upstream_base}/chat/completions",
+                body=chat_body,
+                concurrency=1,
+                requests=1,
+                max_s=args.max_seconds,
+                headers={"authorization": "Bearer sk-bench"},
+                warm_url=f"{upstream_base}/models",
+            ),
+            **{
+                engine: Load(
+                    f"{base}/v1/sql",
+                    bodies[engine],
+                    1,
+                    1,
+                    args.max_seconds,
+                    read_service_ms=True,
+                    headers=service.headers,
+                    warm_url=f"{base}/healthz",
+                )
+                for engine in ("llm", "local")
+            },
+        }
+        top = max(levels)
+        for load in loads.values():  # warm-up: open the connection pools, fill caches
+            runner.run(replace(load, concurrency=top, requests=2 * top + 50))
+
+        results: dict[str, Any] = {
+            "command": command_line(),
+            "machine": machine(),
+            "settings": vars(args) | {"json": str(args.json) if args.json else None},
+            "answers": answers,
+            "chat_payload_bytes": len(chat_body),
+            "levels": [],
+        }
+        for concurrency in levels:
+            count = args.requests or min(3000, max(100, 30 * concurrency))
+            level: dict[str, Any] = {"concurrency": concurrency}
+            for name, load in loads.items():
+                level[name] = summarize(*runner.run(replace(load, concurrency=concurrency, requests=count)))
+            level["added_p50_ms"] = round(level["llm"]["p50_ms"] - level["direct"]["p50_ms"], 3)
+            level["added_p99_ms"] = round(level["llm"]["p99_ms"] - level["direct"]["p99_ms"], 3)
+            results["levels"].append(level)
+            print(f"concurrency {concurrency} done", file=sys.stderr, flush=True)
+    finally:
+        if runner is not None:
+            runner.close()
+        for child in reversed(children):
+            child.stop()
+
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"$ {results['command']}")
+    print(f"machine: {json.dumps(results['machine'])}")
+    print(f"answers: {json.dumps(answers, ensure_ascii=False)}; chat payload {len(chat_body)} bytes")
+    print()
+    print(table(results, args.latency_ms))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)

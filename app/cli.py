@@ -1,4 +1,4 @@
-"""The `calendy` command: serve the API, or ask one command in-process."""
+"""The `calendy` command: serve the API, ask one command in-process, and the operator's commands."""
 
 import asyncio
 import json
@@ -13,6 +13,8 @@ from ulid import ULID
 from app.errors import AppError
 from app.evaluation.command import eval_command
 from app.llm.client import LlmCall
+from app.ops.cli import db_app, keys_app, logs_command
+from app.ops.logs import logging_config
 from app.runtime import build_runtime
 from app.schemas import TIME_FORMAT, SqlRequest
 from app.services.commands import convert_command
@@ -26,22 +28,42 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    log_level: Annotated[str | None, typer.Option(help="Log level (default: CALENDY_LOG_LEVEL).")] = None,
+    graceful_timeout: Annotated[
+        int, typer.Option(help="Seconds in-flight requests get to finish after SIGTERM/SIGINT.")
+    ] = 30,
 ) -> None:
-    """Run the HTTP API with uvicorn."""
+    """Run the HTTP API with uvicorn (settings from the environment and .env)."""
     import uvicorn
 
+    from app.db.migrate import upgrade_database
+
     settings = get_settings()
+    if log_level:
+        settings = settings.model_copy(update={"log_level": log_level.upper()})
+    if settings.auth_disabled:
+        typer.secho(
+            "calendy: WARNING: AUTHENTICATION IS DISABLED (CALENDY_AUTH_DISABLED=true): "
+            "/v1 answers anyone, with no rate limit",
+            err=True,
+            fg="red",
+            bold=True,
+        )
     if not settings.llm_configured:
         typer.echo("calendy: no LLM configured: the local engine answers alone", err=True)
+    if settings.db_auto_migrate:
+        # Once here, before the workers start; each worker then finds the schema current.
+        upgrade_database(settings)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        log_level=log_level,
-        timeout_graceful_shutdown=30,
+        log_config=logging_config(settings),
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=graceful_timeout,
     )
 
 
@@ -90,6 +112,9 @@ def ask(
 
 
 cli.command("eval")(eval_command)
+cli.add_typer(db_app, name="db")
+cli.add_typer(keys_app, name="keys")
+cli.command("logs")(logs_command)
 
 
 def main() -> None:

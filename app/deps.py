@@ -1,25 +1,80 @@
-"""Injectables of the routes, as Annotated aliases."""
+"""Injectables of the routes, as Annotated aliases.
+
+All are `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread hop
+per request for what is an attribute read.
+"""
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.db.keys import KeyInfo
+from app.errors import ServiceUnavailable
+from app.ops.metrics import Metrics
+from app.ops.requestlog import RequestRecord, record_of
+from app.ops.runtime import Ops
 from app.runtime import Runtime
-from app.settings import Settings, get_settings
+from app.settings import Settings
+
+# Documents the scheme in OpenAPI (and /docs' Authorize button); the key itself is checked
+# earlier, by the guard middleware, before the body is read.
+bearer_scheme = HTTPBearer(auto_error=False, description="An API key from `calendy keys create`.")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     """The runtime built in the app's lifespan."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_request_id(request: Request) -> str:
+async def get_ops(request: Request) -> Ops:
+    """The database, log writer, key cache and limiter built in the app's lifespan."""
+    ops = getattr(request.app.state, "ops", None)
+    if not isinstance(ops, Ops):
+        raise ServiceUnavailable("the service is not started")
+    return ops
+
+
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was built with (tests pass their own to create_app)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_metrics(request: Request) -> Metrics:
+    """The app's metrics (built with the app, so /metrics answers even before the database)."""
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
+async def get_request_id(request: Request) -> str:
     """The id the request-context middleware gave this request."""
     request_id: str = request.scope["state"]["request_id"]
     return request_id
 
 
+async def get_request_record(request: Request) -> RequestRecord:
+    """This request's log record (a detached one when the middleware is not installed)."""
+    record = record_of(request.scope)
+    if record is None:
+        request_id: str = request.scope["state"]["request_id"]
+        record = RequestRecord(request_id=request_id, method=request.method, path=request.url.path)
+    return record
+
+
+async def get_api_key(
+    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+) -> KeyInfo | None:
+    """The key the guard accepted, or None when authentication is disabled."""
+    key = request.scope["state"].get("api_key")
+    return key if isinstance(key, KeyInfo) else None
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+OpsDep = Annotated[Ops, Depends(get_ops)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]
+RequestRecordDep = Annotated[RequestRecord, Depends(get_request_record)]
+ApiKeyDep = Annotated[KeyInfo | None, Depends(get_api_key)]

@@ -78,3 +78,10 @@ class SqlRejected(Exception):
     def __init__(self, reasons: list[str]):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+
+
+class ServiceUnavailable(AppError):
+    """The service's own database cannot be reached (keys cannot be checked)."""
+
+    code = "service_unavailable"
+    status_code = 503

@@ -1,16 +1,24 @@
-"""The FastAPI application: lifespan-built runtime, routes, middleware and error handlers."""
+"""The FastAPI application: lifespan-built runtime and ops state, routes, middleware, error handlers."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from app.api.errors import install_error_handlers
-from app.api.middleware import RequestContextMiddleware
+from app.api.guard import GuardMiddleware
+from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.api.ops_routes import router as ops_router
 from app.api.routes import router
+from app.ops.metrics import Metrics
+from app.ops.runtime import start_ops
 from app.runtime import LocalEngine, build_runtime
 from app.settings import Settings, get_settings
+
+logger = logging.getLogger("calendy")
 
 
 def create_app(
@@ -21,15 +29,27 @@ def create_app(
 ) -> FastAPI:
     """Build the app; tests pass settings, an HTTP client (its transport) or a local engine."""
     resolved = settings or get_settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = build_runtime(resolved, http_client=http_client, local_engine=local_engine)
-        app.state.runtime = runtime
+        ops = await start_ops(resolved, metrics=metrics)
+        try:
+            runtime = build_runtime(resolved, http_client=http_client, local_engine=local_engine)
+        except BaseException:
+            await ops.aclose()
+            raise
+        app.state.ops, app.state.runtime = ops, runtime
+        logger.info("calendy ready", extra={"llm": runtime.llm is not None, "auth": not resolved.auth_disabled})
         try:
             yield
         finally:
-            await runtime.aclose()
+            # uvicorn gets here after in-flight requests finished (or its grace period ran out):
+            # the log writer drains their rows before the database closes.
+            try:
+                await runtime.aclose()
+            finally:
+                await ops.aclose()
 
     app = FastAPI(
         title="Calendy Manager",
@@ -37,8 +57,13 @@ def create_app(
         description="Natural-language calendar and todo commands to validated SQLite SQL.",
         lifespan=lifespan,
     )
-    app.dependency_overrides[get_settings] = lambda: resolved
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=resolved.max_body_bytes)
+    app.state.metrics, app.state.settings = metrics, resolved
+    # Added innermost first: the request context wraps the guard, which wraps the body limit.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
+    app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
+    paths = frozenset(route.path for route in [*router.routes, *ops_router.routes] if isinstance(route, APIRoute))
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(ops_router)
     return app

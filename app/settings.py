@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,13 +38,45 @@ class Settings(BaseSettings):
     # How many record titles the prompt may carry (best fuzzy matches first; all categories always).
     prompt_title_budget: int = Field(default=40, ge=1)
     confirm_threshold: int = Field(default=5, ge=0)
-    max_prompt_chars: int = Field(default=1000, ge=1)
+    # Request limits (422 invalid_request). The schema's contract maxima (api.md: a prompt of
+    # 1000 characters, titles of 500) stay the ceilings; these settings can only tighten them.
+    max_prompt_chars: int = Field(default=1000, ge=1, le=1000)
     max_records: int = Field(default=20000, ge=0)
-    max_title_chars: int = Field(default=500, ge=1)
+    max_title_chars: int = Field(default=500, ge=1, le=500)
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     summary_max_chars: int = Field(default=500, ge=50)
     # SQLite VM steps a dry run may take before it is stopped (stops recursive-CTE bombs).
     shadow_max_steps: int = Field(default=200_000, ge=1000)
+
+    # The service's own database: a SQLite file under data_dir unless a URL is given
+    # (postgresql://user:pass@host/db works as written; the async driver is filled in).
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    # Apply pending migrations when the server (or a CLI command) starts.
+    db_auto_migrate: bool = True
+    db_pool_size: int = Field(default=10, ge=1)
+
+    # API keys: required on /v1 unless explicitly disabled (the server then warns at start).
+    auth_disabled: bool = False
+    # How long a key lookup is cached in-process: a revoked key keeps working this long at most.
+    key_cache_s: float = Field(default=30.0, ge=0)
+    # Requests per minute and key (0 = unlimited); `database` is global across workers and hosts,
+    # `memory` counts per worker process (the effective limit is then multiplied by the workers).
+    rate_limit_per_minute: int = Field(default=60, ge=0)
+    rate_limit_backend: Literal["database", "memory"] = "database"
+    # How often a worker adds its admissions to the shared count (0 = an upsert on every request:
+    # exact, but a database round trip per request). See app/ops/ratelimit_db.py.
+    rate_limit_sync_s: float = Field(default=0.2, ge=0)
+
+    # The request log: `store` keeps prompts, records and model replies; `redact` keeps a hash only.
+    log_prompts: Literal["store", "redact"] = "store"
+    log_flush_interval_s: float = Field(default=0.25, gt=0)
+    log_batch_size: int = Field(default=500, ge=1)
+    # Rows waiting for the writer; beyond this they are dropped (and counted in /metrics).
+    log_queue_max: int = Field(default=100_000, ge=1)
+    # Process logs: one JSON object per line (`json`) or plain text (`text`).
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "INFO"
 
     @property
     def llm_configured(self) -> bool:

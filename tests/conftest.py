@@ -1,5 +1,9 @@
 """Shared fixtures: settings for tests, a mocked OpenAI-compatible upstream, an in-process client."""
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,14 +31,47 @@ CONTEXT: dict[str, Any] = {
 }  # fmt: skip
 
 
+# A real PostgreSQL for the whole suite when set (.ci/run sets it); SQLite in a temp dir otherwise.
+TEST_DATABASE_URL_ENV = "CALENDY_TEST_DATABASE_URL"
+
+
+_DATA_DIR_ENV = "CALENDY_TESTS_TMP_DIR"
+
+
+def test_data_dir() -> Path:
+    """One temporary data directory for the session (its SQLite database is migrated once).
+
+    Kept in the environment, not a module global: pytest loads this file as `conftest` and the
+    tests import it again as `tests.conftest`, and both must see the same directory.
+    """
+    if _DATA_DIR_ENV not in os.environ:
+        path = tempfile.mkdtemp(prefix="calendy-test-")
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        os.environ[_DATA_DIR_ENV] = path
+    return Path(os.environ[_DATA_DIR_ENV])
+
+
+def test_database_url() -> str:
+    """The database every test app shares: PostgreSQL when given, else the session's SQLite file."""
+    return os.environ.get(TEST_DATABASE_URL_ENV) or f"sqlite:///{test_data_dir() / 'calendy.db'}"
+
+
 def make_settings(**overrides: Any) -> Settings:
-    """Settings isolated from the machine's environment and .env file."""
+    """Settings isolated from the machine's environment and .env file.
+
+    Authentication is off (the API tests are about the API; tests/test_auth_*.py turn it on)
+    and the service's database is the session's test database.
+    """
     values: dict[str, Any] = {
         "llm_api_key": "sk-test",
         "llm_base_url": LLM_BASE_URL,
         "llm_model": "gpt-test",
         "llm_max_retries": 0,
         "llm_timeout_s": 5.0,
+        "auth_disabled": True,
+        "data_dir": test_data_dir(),
+        "database_url": test_database_url(),
+        "log_flush_interval_s": 0.05,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -62,6 +99,14 @@ def completion(
 def sql_request(prompt: str, **extra: Any) -> dict[str, Any]:
     """A /v1/sql body with the shared context."""
     return {"prompt": prompt, "now": "2023-11-23 20:25:39", **CONTEXT, **extra}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_test_database() -> None:
+    """Bring the session's database to the newest migration once, before any test uses it."""
+    from app.db.migrate import upgrade_database
+
+    upgrade_database(make_settings())
 
 
 @pytest.fixture
@@ -97,3 +142,31 @@ async def offline_client() -> AsyncIterator[httpx.AsyncClient]:
     """The service with no LLM configured."""
     async for c in open_client(make_settings(llm_api_key=None, llm_base_url=None)):
         yield c
+
+
+async def fetch_rows(
+    table: str, *, settings: Settings | None = None, min_rows: int = 1, timeout_s: float = 5.0, **where: Any
+) -> list[dict[str, Any]]:
+    """Rows of one of the service's tables matching `where`, waiting for the background writer."""
+    import anyio
+    from sqlalchemy import select
+
+    from app.db.engine import build_engine
+    from app.db.models import Base
+
+    model = Base.metadata.tables[table]
+    query = select(model)
+    for column, value in where.items():
+        query = query.where(model.c[column] == value)
+    engine = build_engine(settings or make_settings())
+    try:
+        with anyio.move_on_after(timeout_s):
+            while True:
+                async with engine.connect() as connection:
+                    rows = [dict(row._mapping) for row in (await connection.execute(query)).all()]
+                if len(rows) >= min_rows:
+                    return rows
+                await anyio.sleep(0.05)
+        return rows
+    finally:
+        await engine.dispose()

@@ -3,13 +3,13 @@
 import sqlite3
 
 import pytest
-from app.sqlcheck import check_sql
-from app.sqlcheck.schema import load_client_schema
 
 from app.llm.exemplars import Exemplar, load_exemplars
 from app.llm.extract import extract_answer
 from app.schemas import SqlRequest
 from app.settings import PROJECT_ROOT
+from app.sqlcheck import check_sql
+from app.sqlcheck.schema import load_client_schema
 
 EXEMPLARS = load_exemplars(PROJECT_ROOT / "exemplars")
 SCHEMA = load_client_schema(PROJECT_ROOT / "prompts" / "schema.sql")

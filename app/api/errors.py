@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import AppError
+from app.ops.requestlog import record_of
 
 logger = logging.getLogger("calendy.errors")
 
@@ -21,15 +22,28 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def app_error_response(exc: AppError) -> JSONResponse:
+    """The response of an AppError (also used by the middleware, outside the handlers)."""
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers or None)
+
+
+def _noted(request: Request, code: str, message: str) -> None:
+    # The request-log row says which error the request got, not only its status.
+    if (record := record_of(request.scope)) is not None:
+        record.note_error(code=code, message=message)
+
+
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+    _noted(request, exc.code, exc.message)
+    return app_error_response(exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     if any(error.get("type") == "json_invalid" for error in errors):
+        _noted(request, "invalid_request", "the body is not valid JSON")
         return error_response(400, "invalid_request", "the body is not valid JSON")
     details = [
         {
@@ -40,13 +54,16 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         for error in errors
     ]
     fields = ", ".join(sorted({d["field"] for d in details}))
+    _noted(request, "invalid_request", f"invalid request: {fields}")
     return error_response(422, "invalid_request", f"invalid request: {fields}", details)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    # A 400 from the framework is a body it could not parse (e.g. a broken multipart or form).
+    code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     headers = dict(exc.headers) if exc.headers else None
+    _noted(request, code, str(exc.detail))
     return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
 

@@ -1,54 +1,81 @@
-"""The HTTP routes of api.md: /v1/sql, /v1/summary, /healthz."""
+"""The /v1 routes of api.md: /v1/sql, /v1/summary, /v1/feedback."""
 
 from typing import Any
 
 from fastapi import APIRouter
 
-from app.call_log import record_llm_calls
-from app.deps import RequestIdDep, RuntimeDep
-from app.llm.client import LlmCall
+from app.api.limits import check_sql_limits, check_summary_limits
+from app.deps import ApiKeyDep, OpsDep, RequestIdDep, RequestRecordDep, RuntimeDep, SettingsDep
+from app.ops.feedback import record_feedback
+from app.ops.schemas import FeedbackRequest, FeedbackResponse
 from app.schemas import ErrorBody, SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
 from app.services.commands import convert_command
 from app.services.summaries import summarize_plans
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in {
-        400: "invalid_request: malformed JSON",
-        401: "unauthorized",
-        413: "payload_too_large",
-        422: "invalid_request: a missing or wrong field, or a limit exceeded",
-        429: "rate_limited",
-        502: "llm_invalid_output or llm_error",
-        503: "llm_unavailable",
-        504: "llm_timeout",
-    }.items()
+
+def _errors(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody, "description": text} for status, text in descriptions.items()}
+
+
+_COMMON = {
+    400: "invalid_request: malformed JSON",
+    401: "unauthorized",
+    413: "payload_too_large",
+    422: "invalid_request: a missing or wrong field, or a limit exceeded",
+    429: "rate_limited",
+    503: "service_unavailable: API keys cannot be checked (the service's database is unreachable)",
 }
+_ERRORS = _errors(
+    {
+        **_COMMON,
+        502: "llm_invalid_output or llm_error",
+        503: "llm_unavailable, or service_unavailable (the service's database is unreachable)",
+        504: "llm_timeout",
+    }
+)
+_FEEDBACK_ERRORS = _errors(
+    {**_COMMON, 422: "invalid_request: a wrong field, an unknown request_id, or corrected_sql that fails validation"}
+)
 
-router = APIRouter()
+router = APIRouter(tags=["v1"])
 
 
-@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS, tags=["v1"])
-async def post_sql(body: SqlRequest, runtime: RuntimeDep, request_id: RequestIdDep) -> SqlResponse:
+@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS)
+async def post_sql(
+    body: SqlRequest,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    request_id: RequestIdDep,
+    record: RequestRecordDep,
+    _key: ApiKeyDep,
+) -> SqlResponse:
     """Turn a natural-language command into validated SQLite statements."""
-    calls: list[LlmCall] = []
-    try:
-        return await convert_command(runtime=runtime, request=body, request_id=request_id, calls=calls)
-    finally:
-        record_llm_calls(request_id=request_id, route="/v1/sql", calls=calls)
+    check_sql_limits(request=body, settings=settings)
+    record.note_sql_request(body)
+    # The record owns the calls list: calls made before a failure or a cancellation are logged.
+    response = await convert_command(runtime=runtime, request=body, request_id=request_id, calls=record.calls)
+    record.note_sql_response(response)
+    return response
 
 
-@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS, tags=["v1"])
-async def post_summary(body: SummaryRequest, runtime: RuntimeDep, request_id: RequestIdDep) -> SummaryResponse:
+@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS)
+async def post_summary(
+    body: SummaryRequest,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    request_id: RequestIdDep,
+    record: RequestRecordDep,
+    _key: ApiKeyDep,
+) -> SummaryResponse:
     """Brief the plans the client selected, in at most 500 characters."""
-    calls: list[LlmCall] = []
-    try:
-        return await summarize_plans(runtime=runtime, request=body, request_id=request_id, calls=calls)
-    finally:
-        record_llm_calls(request_id=request_id, route="/v1/summary", calls=calls)
+    check_summary_limits(request=body, settings=settings)
+    record.note_summary_request(body)
+    response = await summarize_plans(runtime=runtime, request=body, request_id=request_id, calls=record.calls)
+    record.note_summary_response(response)
+    return response
 
 
-@router.get("/healthz", tags=["ops"])
-async def healthz() -> dict[str, str]:
-    """Alive."""
-    return {"status": "ok"}
+@router.post("/v1/feedback", response_model=FeedbackResponse, responses=_FEEDBACK_ERRORS)
+async def post_feedback(body: FeedbackRequest, runtime: RuntimeDep, ops: OpsDep, key: ApiKeyDep) -> FeedbackResponse:
+    """Report what became of an answer's statements (executed, failed, undone, corrected)."""
+    return await record_feedback(ops=ops, runtime=runtime, feedback=body, key=key)

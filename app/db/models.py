@@ -1,0 +1,122 @@
+"""SQLAlchemy models of the service's own tables (storage only; API schemas live in app.schemas)."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, MetaData, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+Json = JSON().with_variant(JSONB(), "postgresql")
+Stamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is kept; the key itself is shown once at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Stamp, default=None)
+    # Overrides the service-wide requests-per-minute for this key (0 = unlimited).
+    rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class RequestLog(Base):
+    """One row per HTTP request, whatever its outcome (rejected, failed, timed out, rate-limited)."""
+
+    __tablename__ = "request_log"
+    __table_args__ = (Index(None, "created_at"), Index(None, "key_id", "created_at"))
+
+    request_id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(10))
+    route: Mapped[str] = mapped_column(String(200))
+    http_status: Mapped[int] = mapped_column(Integer)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(32))
+    intent: Mapped[str | None] = mapped_column(String(16))
+    engine: Mapped[str | None] = mapped_column(String(16))
+    model: Mapped[str | None] = mapped_column(String(200))
+    prompt: Mapped[str | None] = mapped_column(Text)
+    prompt_sha256: Mapped[str | None] = mapped_column(String(64))
+    prompt_chars: Mapped[int | None] = mapped_column(Integer)
+    # The parsed request body (records included) when prompts are stored: feedback is checked
+    # against it, and it is the input side of the training data.
+    request_body: Mapped[Any | None] = mapped_column(Json)
+    statements: Mapped[Any | None] = mapped_column(Json)
+    validation: Mapped[str | None] = mapped_column(String(16))
+    llm_calls: Mapped[int] = mapped_column(Integer, default=0)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cached_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    llm_latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class LlmCallLog(Base):
+    """One row per LLM call (first answer or repair), failures included."""
+
+    __tablename__ = "llm_call_log"
+    __table_args__ = (Index(None, "request_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(String(26))
+    call_index: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(Stamp)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cached_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    response_text: Mapped[str | None] = mapped_column(Text)
+
+
+class Feedback(Base):
+    """What the client did with a request's statements; input of the training pipeline."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index(None, "request_id"), Index(None, "created_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[str] = mapped_column(String(26))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    outcome: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    corrected_sql: Mapped[str | None] = mapped_column(Text)
+    # `records`: checked against the request's stored records; `schema`: schema-only checks.
+    validation: Mapped[str | None] = mapped_column(String(16))
+    corrected_statements: Mapped[Any | None] = mapped_column(Json)
+
+
+class RateLimitWindow(Base):
+    """A fixed one-minute window's request count for one key (shared by every worker)."""
+
+    __tablename__ = "rate_limit_windows"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

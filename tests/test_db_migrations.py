@@ -1,0 +1,154 @@
+"""Migrations on real databases: SQLite always, PostgreSQL when CALENDY_TEST_DATABASE_URL names one."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.db.engine import build_engine, database_url
+from app.db.migrate import alembic_config, current_revision, downgrade_database, head_revision, upgrade_database
+from app.settings import PROJECT_ROOT, Settings, get_settings
+from tests.conftest import TEST_DATABASE_URL_ENV, make_settings
+
+TABLES = {"alembic_version", "api_keys", "request_log", "llm_call_log", "feedback", "rate_limit_windows"}
+
+
+async def _admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    parsed = make_url(url)
+    connection = await asyncpg.connect(
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        database=parsed.database,
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _fresh_sqlite(tmp_path: Path) -> Iterator[Settings]:
+    yield make_settings(database_url=f"sqlite:///{tmp_path / 'fresh.db'}", data_dir=tmp_path)
+
+
+def _fresh_postgres() -> Iterator[Settings]:
+    base = os.environ.get(TEST_DATABASE_URL_ENV, "")
+    if not base.startswith("postgres"):
+        pytest.skip(f"{TEST_DATABASE_URL_ENV} names no PostgreSQL database")
+    name = f"calendy_mig_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_settings(database_url=make_url(base).set(database=name).render_as_string(hide_password=False))
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """An empty database of each back end."""
+    if request.param == "sqlite":
+        yield from _fresh_sqlite(tmp_path)
+    else:
+        yield from _fresh_postgres()
+
+
+def _tables(settings: Settings) -> set[str]:
+    async def run() -> set[str]:
+        engine = build_engine(settings)
+        try:
+            async with engine.connect() as connection:
+                return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _revision(settings: Settings) -> str | None:
+    async def run() -> str | None:
+        engine = build_engine(settings)
+        try:
+            return await current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def test_upgrade_check_downgrade_upgrade(fresh: Settings) -> None:
+    assert _revision(fresh) is None
+    upgrade_database(fresh)
+    assert _tables(fresh) >= TABLES
+    assert _revision(fresh) == head_revision()
+    # The models and the migrations describe the same schema (autogenerate finds nothing to add).
+    command.check(alembic_config(database_url(fresh)))
+    downgrade_database(fresh, revision="base")
+    assert _tables(fresh) <= {"alembic_version"}
+    upgrade_database(fresh)
+    assert _revision(fresh) == head_revision()
+
+
+def test_concurrent_upgrades_are_safe(fresh: Settings) -> None:
+    """Several workers starting at once (separate processes) all migrate; one does the work."""
+    env = {**os.environ, "CALENDY_DATABASE_URL": str(fresh.database_url), "CALENDY_DATA_DIR": str(fresh.data_dir)}
+    code = (
+        "from app.db.migrate import upgrade_database; from app.settings import Settings; upgrade_database(Settings())"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT) for _ in range(4)]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    assert _revision(fresh) == head_revision()
+    # In one process, threads are serialised too (alembic's context is process-global).
+    with ThreadPoolExecutor(3) as pool:
+        for future in [pool.submit(upgrade_database, fresh) for _ in range(3)]:
+            future.result(timeout=60)
+
+
+@pytest.mark.parametrize("url", ["sqlite:///offline.db", "postgresql://user:secret@db.invalid/calendy"])
+def test_offline_sql(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`calendy db upgrade --sql` needs no database: it prints the DDL to run by hand."""
+    from app.db.migrate import upgrade_sql
+
+    upgrade_sql(make_settings(database_url=url))
+    out = capsys.readouterr().out
+    assert "CREATE TABLE request_log" in out and "CREATE TABLE api_keys" in out
+    if url.startswith("postgresql"):
+        assert "JSONB" in out
+
+
+def test_default_database_is_a_file_in_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
+    url = database_url(settings)
+    assert url.drivername == "sqlite+aiosqlite" and url.database == str(tmp_path / "data" / "calendy.db")
+    pg = database_url(make_settings(database_url="postgresql://u:p@h:5432/d"))
+    assert pg.drivername == "postgresql+asyncpg"
+
+
+def test_cli_db_upgrade_and_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALENDY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CALENDY_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        before = runner.invoke(cli, ["db", "current"])
+        assert before.exit_code == 0 and "at none" in before.stdout
+        upgraded = runner.invoke(cli, ["db", "upgrade"])
+        assert upgraded.exit_code == 0, upgraded.output
+        assert (tmp_path / "data" / "calendy.db").exists()
+        after = runner.invoke(cli, ["db", "current"])
+        assert f"at {head_revision()}" in after.stdout
+    finally:
+        get_settings.cache_clear()

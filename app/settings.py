@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(default=500, ge=1, le=500)
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     summary_max_chars: int = Field(default=500, ge=50)
+    # Freeze start-up objects out of the garbage collector (tests that build many apps turn it off).
+    gc_freeze: bool = True
     # SQLite VM steps a dry run may take before it is stopped (stops recursive-CTE bombs).
     shadow_max_steps: int = Field(default=200_000, ge=1000)
 

@@ -1,24 +1,14 @@
 """End to end over a real HTTP server (uvicorn on loopback), the LLM mocked at its transport."""
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 import respx
-import uvicorn
 
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, make_settings, sql_request
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.servers import serve_in_thread
 
 
 @pytest.fixture
@@ -26,20 +16,8 @@ def server() -> Iterator[tuple[str, respx.MockRouter]]:
     """A uvicorn server in a thread; the upstream LLM mocked, loopback traffic passed through."""
     with respx.mock(assert_all_called=False) as mock:
         mock.route(host="127.0.0.1").pass_through()
-        port = free_port()
-        config = uvicorn.Config(create_app(settings=make_settings()), host="127.0.0.1", port=port, log_level="warning")
-        instance = uvicorn.Server(config)
-        thread = threading.Thread(target=instance.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not instance.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
-        try:
-            yield f"http://127.0.0.1:{port}", mock
-        finally:
-            instance.should_exit = True
-            thread.join(timeout=10)
+        with serve_in_thread(create_app(settings=make_settings())) as base:
+            yield base, mock
 
 
 def test_real_server_round_trip(server: tuple[str, respx.MockRouter]) -> None:

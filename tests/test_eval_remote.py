@@ -1,20 +1,17 @@
 """`calendy eval --url`: the same scoring against a running service (a real uvicorn server on loopback)."""
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from app.evaluation.remote import open_service_client, remote_answerer
 from app.main import create_app
 from tests.conftest import make_settings
+from tests.servers import serve_in_thread
 from tests.test_eval_cassette import DATASET, run_eval
 
 CASE: dict[str, Any] = {"id": "c", "prompt": "내일 8시 운동", "now": "2023-11-23 20:25:39", "db": {}}
@@ -23,22 +20,9 @@ CASE: dict[str, Any] = {"id": "c", "prompt": "내일 8시 운동", "now": "2023-
 @pytest.fixture(scope="module")
 def service_url() -> Iterator[str]:
     """The service on the local engine alone (no LLM configured), served by uvicorn in a thread."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     app = create_app(settings=make_settings(llm_api_key=None, llm_base_url=None))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_in_thread(app) as base:
+        yield base
 
 
 def report_of(tmp_path: Path, name: str, *args: str | Path) -> dict[str, Any]:

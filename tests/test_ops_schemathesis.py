@@ -6,14 +6,11 @@ Bounded: at most MAX_EXAMPLES cases per operation; about 10-20 s on the CI machi
 """
 
 import asyncio
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import respx
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,7 +23,7 @@ from app.db.engine import build_engine
 from app.db.keys import create_api_key
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, make_settings
-from tests.test_e2e_server import free_port
+from tests.servers import serve_in_thread
 
 MAX_EXAMPLES = 60
 SETTINGS = make_settings(auth_disabled=False, rate_limit_per_minute=0)
@@ -48,21 +45,8 @@ def served() -> Iterator[tuple[str, str]]:
     with respx.mock(assert_all_called=False) as mock:
         mock.route(host="127.0.0.1").pass_through()
         mock.post(f"{LLM_BASE_URL}/chat/completions").respond(json=completion("I can only help with plans."))
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings=SETTINGS), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
-        try:
-            yield f"http://127.0.0.1:{port}", key
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        with serve_in_thread(create_app(settings=SETTINGS)) as base:
+            yield base, key
 
 
 @schema.parametrize()

@@ -14,7 +14,7 @@ import uvicorn
 
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, fetch_rows, make_settings, sql_request
-from tests.test_e2e_server import free_port
+from tests.servers import free_port
 
 GOOD_DELETE = "DELETE FROM TODO WHERE id = 12;"
 

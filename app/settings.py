@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     llm_request_budget_s: float = Field(default=45.0, gt=0)
     llm_repair_attempts: int = Field(default=1, ge=0, le=3)
     llm_include_exemplars: bool = True
+    # Connection pools of the model client: small pools keep httpcore's per-request scan short.
+    llm_http_pools: int = Field(default=8, ge=1, le=64)
     # After this many consecutive LLM failures the circuit opens (503) for llm_circuit_reset_s.
     llm_circuit_failures: int = Field(default=5, ge=1)
     llm_circuit_reset_s: float = Field(default=30.0, gt=0)

@@ -14,6 +14,7 @@ from openai.types.chat import ChatCompletion
 
 from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
 from app.llm.circuit import CircuitBreaker
+from app.llm.transport import PooledTransport
 from app.schemas import Usage
 from app.settings import Settings
 
@@ -62,6 +63,8 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
     """An AsyncOpenAI client for the configured endpoint, or None when no LLM is configured."""
     if not settings.llm_configured:
         return None
+    if http_client is None and settings.llm_http_pools > 1:
+        http_client = openai.DefaultAsyncHttpxClient(transport=PooledTransport(pools=settings.llm_http_pools))
     return AsyncOpenAI(
         # Keyless servers (Ollama, a local vLLM) still need some value in the header.
         api_key=settings.llm_api_key or "not-needed",

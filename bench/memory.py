@@ -10,20 +10,9 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (
-    LLM_PROMPT,
-    LOCAL_PROMPT,
-    Child,
-    Load,
-    command_line,
-    machine,
-    proc_status,
-    process_tree,
-    run_load_sync,
-    sql_body,
-    start_service,
-    start_upstream,
-)
+from bench._common import LLM_PROMPT, LOCAL_PROMPT, command_line, machine, sql_body
+from bench._load import Load, run_load_sync
+from bench._procs import Child, proc_status, process_tree, start_service, start_upstream
 
 
 def snapshot(pid: int) -> dict[str, int]:

@@ -16,22 +16,9 @@ import httpx
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (
-    LLM_PROMPT,
-    LOCAL_PROMPT,
-    Child,
-    Load,
-    Phase,
-    Service,
-    command_line,
-    cpu_seconds,
-    machine,
-    percentile,
-    run_load_sync,
-    sql_body,
-    start_service,
-    start_upstream,
-)
+from bench._common import LLM_PROMPT, LOCAL_PROMPT, command_line, machine, percentile, sql_body
+from bench._load import Load, Phase, run_load_sync
+from bench._procs import Child, Service, cpu_seconds, start_service, start_upstream
 
 
 class Runner:

@@ -20,16 +20,8 @@ if __package__ in (None, ""):
 
 from app.main import create_app
 from app.settings import Settings
-from bench._common import (
-    LLM_PROMPT,
-    LOCAL_PROMPT,
-    GcPauses,
-    command_line,
-    create_key,
-    service_env,
-    sql_body,
-    start_upstream,
-)
+from bench._common import LLM_PROMPT, LOCAL_PROMPT, GcPauses, command_line, sql_body
+from bench._procs import create_key, service_env, start_upstream
 
 
 async def drive(

@@ -1,0 +1,126 @@
+"""The bounded load loop of the benchmarks and its per-phase statistics."""
+
+import asyncio
+import json
+import ssl
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+
+@dataclass
+class Phase:
+    """What one bounded load run measured."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    service_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    started: float = 0.0
+    ended: float = 0.0
+    client_cpu_s: float = 0.0
+
+    @property
+    def count(self) -> int:
+        """Successful requests."""
+        return len(self.latencies_ms)
+
+    @property
+    def elapsed_s(self) -> float:
+        """Wall time from the first request to the last answer."""
+        return max(self.ended - self.started, 1e-9)
+
+    def merge(self, other: "Phase") -> None:
+        """Add another client process's results (clocks are CLOCK_MONOTONIC, shared by processes)."""
+        self.started = min(self.started, other.started) if self.latencies_ms else other.started
+        self.ended = max(self.ended, other.ended)
+        self.latencies_ms += other.latencies_ms
+        self.service_ms += other.service_ms
+        self.client_cpu_s += other.client_cpu_s
+        for key, value in other.errors.items():
+            self.errors[key] = self.errors.get(key, 0) + value
+
+
+@dataclass(frozen=True)
+class Load:
+    """One bounded load: `requests` POSTs of `body` to `url`, `concurrency` at a time, within `max_s`."""
+
+    url: str
+    body: bytes
+    concurrency: int
+    requests: int
+    max_s: float
+    read_service_ms: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    warm_url: str = ""
+    start_at: float = 0.0
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
+
+
+async def run_load(load: Load) -> Phase:
+    """Send the load; stop at the count or the time limit.
+
+    Each of the `concurrency` workers has its own httpx.AsyncClient with one connection: one shared
+    client with a 100-connection pool spends most of its CPU in httpcore's pool bookkeeping
+    (`AsyncConnectionPool._assign_requests_to_connections`, O(connections × queued requests)).
+    Connections are opened (by a GET of `warm_url`) before the clock starts.
+    """
+    phase = Phase()
+    remaining = load.requests
+    headers = {"content-type": "application/json", **load.headers}
+    tls = ssl.create_default_context()  # one context for all clients: each one costs ~20 ms to build
+    clients = [
+        httpx.AsyncClient(timeout=60.0, verify=tls, limits=httpx.Limits(max_connections=1))
+        for _ in range(load.concurrency)
+    ]
+
+    async def worker(client: httpx.AsyncClient, deadline: float) -> None:
+        nonlocal remaining
+        while remaining > 0 and time.monotonic() < deadline:
+            remaining -= 1
+            started = time.perf_counter()
+            try:
+                response = await client.post(load.url, content=load.body, headers=headers)
+            except httpx.HTTPError as exc:
+                key = exc.__class__.__name__
+                phase.errors[key] = phase.errors.get(key, 0) + 1
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                key = f"HTTP {response.status_code} {_error_code(response)}"
+                phase.errors[key] = phase.errors.get(key, 0) + 1
+                continue
+            phase.latencies_ms.append(elapsed)
+            if load.read_service_ms:
+                phase.service_ms.append(float(json.loads(response.content)["timings_ms"]["service"]))
+
+    try:
+        if load.warm_url:
+            await asyncio.gather(*(client.get(load.warm_url) for client in clients))
+        if load.start_at:
+            await asyncio.sleep(max(0.0, load.start_at - time.monotonic()))
+        cpu = time.process_time()
+        phase.started = time.monotonic()
+        deadline = phase.started + load.max_s
+        await asyncio.gather(*(worker(client, deadline) for client in clients))
+        phase.ended = time.monotonic()
+        phase.client_cpu_s = time.process_time() - cpu
+    finally:
+        await asyncio.gather(*(client.aclose() for client in clients))
+    return phase
+
+
+def run_load_sync(load: Load) -> Phase:
+    """`run_load` in a fresh event loop (uvloop when installed); the entry point of client processes."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(run_load(load))
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(run_load(load))

@@ -13,7 +13,7 @@ import pytest
 import respx
 
 from app.main import create_app
-from app.settings import Settings
+from app.settings import Settings, get_settings
 
 LLM_BASE_URL = "http://llm.test/v1"
 DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset" / "devset.jsonl"
@@ -171,3 +171,14 @@ async def fetch_rows(
         return rows
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The CLI reads its settings from the environment: point it at the test database."""
+    settings = make_settings()
+    monkeypatch.setenv("CALENDY_DATABASE_URL", str(settings.database_url))
+    monkeypatch.setenv("CALENDY_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()

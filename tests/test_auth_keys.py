@@ -1,7 +1,6 @@
 """API keys over HTTP and from the CLI: required on /v1, shown once, stored hashed, revocable."""
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -11,7 +10,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.db.engine import build_engine
 from app.db.keys import NewKey, create_api_key, hash_key, revoke_api_key
-from app.settings import Settings, get_settings
+from app.settings import Settings
 from tests.conftest import fetch_rows, make_settings, open_client, sql_request
 
 pytestmark = pytest.mark.anyio
@@ -116,17 +115,6 @@ async def test_openapi_documents_bearer_auth(offline_client: httpx.AsyncClient) 
     spec = (await offline_client.get("/openapi.json")).json()
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert spec["paths"]["/v1/sql"]["post"]["security"] == [{"HTTPBearer": []}]
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """The CLI reads its settings from the environment: point it at the test database."""
-    settings = make_settings()
-    monkeypatch.setenv("CALENDY_DATABASE_URL", str(settings.database_url))
-    monkeypatch.setenv("CALENDY_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
 
 
 def test_cli_keys_create_list_revoke(cli_env: Settings) -> None:

@@ -4,7 +4,6 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.ops.logs import JsonFormatter, logging_config, request_id_var
-from app.settings import Settings, get_settings
+from app.settings import Settings
 from tests.conftest import completion, make_settings, open_client, sql_request
 
 pytestmark = pytest.mark.anyio
@@ -101,16 +100,6 @@ async def test_access_line_per_request(offline_client: httpx.AsyncClient, caplog
     [record] = [r for r in caplog.records if r.name == "calendy.access"]
     assert record.request_id == response.headers["x-request-id"]  # type: ignore[attr-defined]
     assert record.status == 422 and record.error_code == "invalid_request"  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    settings = make_settings()
-    monkeypatch.setenv("CALENDY_DATABASE_URL", str(settings.database_url))
-    monkeypatch.setenv("CALENDY_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
 
 
 def test_calendy_logs_lists_the_row(cli_env: Settings) -> None:

@@ -60,7 +60,8 @@ _NOT_A_NAME = re.compile(
     r"|\b(?:add|delete|remove|cancel|move|push|mark|rename|show|list|make|done|completed|finished|please|and|or)\b",
     re.IGNORECASE,
 )
-_LEADING_PARTICLE = re.compile(r"^(?:의|을|를|은|는|이|가|도)\s+")
+# A particle or possessive left at the front once a time phrase is removed ("Friday's X" → "'s X").
+_LEADING_PARTICLE = re.compile(r"^(?:(?:의|을|를|은|는|이|가|도)\s+|['’]s\s+)")
 
 
 def target_phrase(body: str) -> str:

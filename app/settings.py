@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     llm_request_budget_s: float = Field(default=45.0, gt=0)
     llm_repair_attempts: int = Field(default=1, ge=0, le=3)
     llm_include_exemplars: bool = True
+    # With a fine-tuned model active (`calendy models use`), keep the exemplars in the prompt?
+    finetuned_exemplars: bool = True
+    # How often the service re-reads the active model (`calendy models use`) from the database.
+    active_model_refresh_s: float = Field(default=10.0, ge=0)
+    # Seconds between polls of a fine-tuning job (`calendy finetune start|status`).
+    finetune_poll_s: float = Field(default=30.0, ge=0)
     # Connection pools of the model client: small pools keep httpcore's per-request scan short.
     llm_http_pools: int = Field(default=8, ge=1, le=64)
     # After this many consecutive LLM failures the circuit opens (503) for llm_circuit_reset_s.
@@ -38,6 +44,8 @@ class Settings(BaseSettings):
     exemplars_dir: Path = PROJECT_ROOT / "exemplars"
 
     # How many record titles the prompt may carry (best fuzzy matches first; all categories always).
+    # Requests with more records than this run the local engine in a worker thread.
+    local_offload_records: int = Field(default=1000, ge=0)
     prompt_title_budget: int = Field(default=40, ge=1)
     confirm_threshold: int = Field(default=5, ge=0)
     # Request limits (422 invalid_request). The schema's contract maxima (api.md: a prompt of

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 
 import httpx
 import pytest
@@ -134,3 +135,18 @@ async def test_summary_offline(offline_client: httpx.AsyncClient) -> None:
         "/v1/summary", json={"now": "2023-11-23 20:25:39", "plans": PLANS, "locale": "en"}
     )
     assert english.json()["summary"].startswith("As of Thu 11/23: 2 todos, 1 event.")
+
+
+async def test_large_requests_run_the_local_engine_off_the_event_loop() -> None:
+    todos = [{"id": i, "title": f"독서 {i}", "due_time": "2023-11-30 23:59:59"} for i in range(100, 1600)]
+    seen_threads: set[str] = set()
+
+    def recording_local(*, request: SqlRequest) -> EngineAnswer | None:
+        seen_threads.add(threading.current_thread().name)
+        return EngineAnswer(status="ok", intent="delete", sql=["DELETE FROM TODO WHERE id = 12"])
+
+    async for client in open_client(make_settings(local_offload_records=1000), local_engine=recording_local):
+        small = await client.post("/v1/sql", json=sql_request("줄넘기 삭제"))
+        big = await client.post("/v1/sql", json=sql_request("줄넘기 삭제", todos=[*sql_request("x")["todos"], *todos]))
+        assert small.json()["statements"][0]["ids"] == [12] and big.json()["statements"][0]["ids"] == [12]
+    assert "MainThread" in seen_threads and len(seen_threads) == 2

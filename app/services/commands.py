@@ -2,6 +2,9 @@
 
 import logging
 import time
+from functools import partial
+
+import anyio.to_thread
 
 from app.engine_answer import EngineAnswer
 from app.errors import LlmUnavailable, SqlRejected
@@ -37,7 +40,12 @@ async def convert_command(
     started = time.perf_counter()
     result = None
     if request.engine in ("auto", "local"):
-        result = _run_local(runtime=runtime, request=request)
+        records = len(request.todos) + len(request.schedules) + len(request.categories)
+        if records > runtime.settings.local_offload_records:
+            # Matching thousands of titles takes tens of ms of CPU: keep the event loop free.
+            result = await anyio.to_thread.run_sync(partial(_run_local, runtime=runtime, request=request))
+        else:
+            result = _run_local(runtime=runtime, request=request)
     if result is None and request.engine in ("auto", "llm"):
         if runtime.llm is not None:
             deadline = time.monotonic() + runtime.settings.llm_request_budget_s

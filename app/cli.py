@@ -19,6 +19,10 @@ from app.runtime import build_runtime
 from app.schemas import TIME_FORMAT, SqlRequest
 from app.services.commands import convert_command
 from app.settings import get_settings
+from app.training.dataset_cli import dataset_app
+from app.training.finetune_cli import finetune_app
+from app.training.models_cli import models_app
+from app.training.synth_cli import synth_command
 
 cli = typer.Typer(help="Calendy Manager: natural-language calendar commands to safe SQLite SQL.", no_args_is_help=True)
 
@@ -115,6 +119,10 @@ cli.command("eval")(eval_command)
 cli.add_typer(db_app, name="db")
 cli.add_typer(keys_app, name="keys")
 cli.command("logs")(logs_command)
+cli.add_typer(dataset_app, name="dataset")
+cli.add_typer(finetune_app, name="finetune")
+cli.add_typer(models_app, name="models")
+cli.command("synth")(synth_command)
 
 
 def main() -> None:

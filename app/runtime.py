@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from openai import AsyncOpenAI
 
 from app.engine_answer import EngineAnswer
 from app.llm.client import LlmRuntime, build_llm_client
@@ -14,6 +15,7 @@ from app.llm.prompts import PromptTemplates, load_prompts
 from app.schemas import SqlRequest
 from app.settings import Settings
 from app.sqlcheck.schema import ClientSchema, load_client_schema
+from app.training.active_model import ActiveModelSource
 
 LocalEngine = Callable[..., EngineAnswer | None]
 
@@ -31,9 +33,11 @@ class Runtime:
     local_engine: LocalEngine
 
     async def aclose(self) -> None:
-        """Release the LLM client's connections."""
+        """Release the LLM client's connections (and the active-model reader's)."""
         if self.llm is not None:
             await self.llm.client.close()
+            if isinstance(self.llm.model_source, ActiveModelSource):
+                await self.llm.model_source.aclose()
 
 
 def _default_local_engine() -> LocalEngine:
@@ -43,6 +47,11 @@ def _default_local_engine() -> LocalEngine:
         return answer_locally(request=request)
 
     return run
+
+
+def _llm_runtime(settings: Settings, client: AsyncOpenAI, *, exemplar_messages: list[dict[str, Any]]) -> LlmRuntime:
+    source = ActiveModelSource(settings) if settings.llm_follow_active_model else None
+    return LlmRuntime(client=client, settings=settings, model_source=source, exemplar_messages=exemplar_messages)
 
 
 def build_runtime(
@@ -62,6 +71,6 @@ def build_runtime(
         templates=templates,
         exemplars=exemplars,
         prefix=prefix,
-        llm=LlmRuntime(client=client, settings=settings) if client is not None else None,
+        llm=_llm_runtime(settings, client, exemplar_messages=prefix[1:]) if client is not None else None,
         local_engine=local_engine or _default_local_engine(),
     )

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     llm_include_exemplars: bool = True
     # With a fine-tuned model active (`calendy models use`), keep the exemplars in the prompt?
     finetuned_exemplars: bool = True
+    # Serve the model chosen with `calendy models use` (stored in the database) instead of llm_model.
+    llm_follow_active_model: bool = True
     # How often the service re-reads the active model (`calendy models use`) from the database.
     active_model_refresh_s: float = Field(default=10.0, ge=0)
     # Seconds between polls of a fine-tuning job (`calendy finetune start|status`).

@@ -11,6 +11,7 @@ import respx
 from typer.testing import CliRunner
 
 from app.cli import cli
+from app.db.migrate import head_revision
 from app.ops.logs import JsonFormatter, logging_config, request_id_var
 from app.settings import Settings
 from tests.conftest import completion, make_settings, open_client, sql_request
@@ -32,7 +33,8 @@ def sample(metrics: str, name: str, **labels: str) -> float:
 async def test_readyz(client: httpx.AsyncClient, offline_client: httpx.AsyncClient) -> None:
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "database": "ok", "migrations": "current (0001)", "llm": "configured"}
+    expected = {"status": "ready", "database": "ok", "migrations": f"current ({head_revision()})", "llm": "configured"}
+    assert ready.json() == expected
     assert (await offline_client.get("/readyz")).json()["llm"] == "not_configured"
 
 

@@ -120,3 +120,46 @@ class RateLimitWindow(Base):
     key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     window_start: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class FinetuneJob(Base):
+    """A fine-tuning job this service started: its id and last known state survive a restart."""
+
+    __tablename__ = "finetune_jobs"
+    __table_args__ = (Index(None, "created_at"),)
+
+    job_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    base_model: Mapped[str] = mapped_column(String(200))
+    training_file_id: Mapped[str] = mapped_column(String(100))
+    validation_file_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(32))
+    fine_tuned_model: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Stamp)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class FinetunedModel(Base):
+    """A model a successful job produced; `calendy models use` can serve it."""
+
+    __tablename__ = "finetuned_models"
+
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    base_model: Mapped[str] = mapped_column(String(200))
+    job_id: Mapped[str] = mapped_column(String(100))
+    training_file_id: Mapped[str] = mapped_column(String(100))
+    validation_file_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Stamp)
+    metrics: Mapped[Any | None] = mapped_column(Json)
+
+
+class ServiceSetting(Base):
+    """A setting changed at run time by an operator command (e.g. `active_model`)."""
+
+    __tablename__ = "service_settings"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)

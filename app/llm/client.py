@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -51,12 +52,41 @@ class LlmRuntime:
 
     client: AsyncOpenAI
     settings: Settings
+    # Where the model chosen with `calendy models use` is read (None: always CALENDY_LLM_MODEL);
+    # re-read at most every CALENDY_ACTIVE_MODEL_REFRESH_S seconds, on the next call.
+    model_source: Callable[[], Awaitable[str | None]] | None = None
+    # The exemplar messages of the static prefix, dropped for a fine-tuned model when
+    # CALENDY_FINETUNED_EXEMPLARS=false.
+    exemplar_messages: list[dict[str, Any]] = field(default_factory=list)
+    active_model: str | None = None
     circuit: CircuitBreaker = field(init=False)
+    _next_refresh: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
         self.circuit = CircuitBreaker(
             failures=self.settings.llm_circuit_failures, reset_s=self.settings.llm_circuit_reset_s
         )
+
+    @property
+    def model(self) -> str:
+        """The model calls go to: the active one, else CALENDY_LLM_MODEL."""
+        return self.active_model or self.settings.llm_model
+
+    async def refresh_model(self) -> None:
+        """Re-read the active model when the refresh interval has passed (one reader at a time)."""
+        if self.model_source is None or time.monotonic() < self._next_refresh:
+            return
+        self._next_refresh = time.monotonic() + self.settings.active_model_refresh_s
+        self.active_model = await self.model_source()
+
+    def prompt_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages to send: without the exemplars for a fine-tuned model when so configured."""
+        shots = self.exemplar_messages
+        if self.active_model is None or self.settings.finetuned_exemplars or not shots:
+            return messages
+        if len(messages) <= len(shots) or messages[1] is not shots[0]:
+            return messages
+        return [messages[0], *messages[1 + len(shots) :]]
 
 
 def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> AsyncOpenAI | None:
@@ -113,14 +143,16 @@ async def complete_chat(
     """Call the chat API at temperature 0 within the request's deadline (a monotonic time)."""
     settings = runtime.settings
     runtime.circuit.check()
-    call = LlmCall(purpose=purpose, model=settings.llm_model, started_at=datetime.now(UTC).isoformat())
+    await runtime.refresh_model()
+    model = runtime.model
+    call = LlmCall(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
     calls.append(call)
     started = time.perf_counter()
     remaining = deadline - time.monotonic()
     try:
         if remaining <= 0:
             raise TimeoutError
-        body: dict[str, Any] = {"model": settings.llm_model, "messages": messages, "temperature": 0}
+        body: dict[str, Any] = {"model": model, "messages": runtime.prompt_messages(messages), "temperature": 0}
         if max_tokens:  # only when asked: some compatible servers reject an explicit null
             body["max_tokens"] = max_tokens
         async with asyncio.timeout(remaining):
@@ -145,5 +177,5 @@ async def complete_chat(
     text = response.choices[0].message.content or "" if response.choices else ""
     call.usage = _usage(response.usage)
     call.response_text = text
-    call.model = response.model or settings.llm_model
+    call.model = response.model or model
     return ChatResult(text=text, model=call.model, usage=call.usage, latency_ms=call.latency_ms)

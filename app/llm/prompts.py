@@ -11,6 +11,9 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "repair": frozenset({"errors"}),
     "summary_system": frozenset({"language", "max_chars"}),
     "summary_user": frozenset({"now", "plans"}),
+    # `calendy synth` only (loaded by load_template, not at service start).
+    "synth_system": frozenset({"n"}),
+    "synth_user": frozenset({"data", "n"}),
 }
 
 
@@ -51,6 +54,11 @@ def _load(directory: Path, name: str) -> Template:
     if used != expected:
         raise PromptError(f"{path}: uses variables {sorted(used)}, expected {sorted(expected)}")
     return template
+
+
+def load_template(*, directory: Path, name: str) -> Template:
+    """One registered template read and checked on its own (e.g. the synth prompts)."""
+    return _load(directory, name)
 
 
 def load_prompts(directory: Path) -> PromptTemplates:

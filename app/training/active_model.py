@@ -1,0 +1,47 @@
+"""The served model chosen with `calendy models use`, read from the database by running services."""
+
+import asyncio
+import logging
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db.engine import build_engine, database_url, is_sqlite
+from app.settings import Settings
+from app.training.jobs_db import get_active_model
+
+logger = logging.getLogger("calendy.llm")
+# A slow database must not eat the request's LLM budget: the configured model answers instead.
+READ_TIMEOUT_S = 1.0
+
+
+class ActiveModelSource:
+    """Reads the active model on demand; the caller (LlmRuntime) decides how often."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine: AsyncEngine | None = None
+        self.last: str | None = None
+
+    def _missing_file(self) -> bool:
+        # A SQLite file nobody created yet holds no choice: do not create it just to look.
+        url = database_url(self.settings)
+        return is_sqlite(url) and bool(url.database) and not Path(url.database or "").exists()
+
+    async def __call__(self) -> str | None:
+        """The active model, or None for CALENDY_LLM_MODEL; the last one read when the database fails."""
+        try:
+            if self.engine is None:
+                if self._missing_file():
+                    return None
+                self.engine = build_engine(self.settings)
+            async with asyncio.timeout(READ_TIMEOUT_S):
+                self.last = await get_active_model(engine=self.engine)
+        except Exception as exc:  # an unmigrated or unreachable database: keep serving what we served
+            logger.info("active model not read: %s", exc.__class__.__name__)
+        return self.last
+
+    async def aclose(self) -> None:
+        """Dispose of the engine, if one was built."""
+        if self.engine is not None:
+            await self.engine.dispose()

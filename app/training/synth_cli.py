@@ -1,0 +1,122 @@
+"""`calendy synth`: verified synthetic pairs, resumable, every LLM call in the request log."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+from ulid import ULID
+
+from app.call_log import llm_call_rows, log_llm_calls
+from app.db.engine import build_engine
+from app.db.migrate import upgrade_database
+from app.db.models import LlmCallLog, RequestLog
+from app.errors import AppError
+from app.llm.client import LlmCall
+from app.ops.requestlog import RequestRecord
+from app.runtime import build_runtime
+from app.settings import Settings, get_settings
+from app.training.dataset_cli import fail
+from app.training.pairs import pair_line, write_lines
+from app.training.synth import SynthContext, SynthFiles, answer_command, generate_commands, load_state, read_contexts
+
+ROUTE = "cli:synth"
+
+
+async def _log(*, engine: AsyncEngine, settings: Settings, record: RequestRecord, calls: list[LlmCall]) -> None:
+    """Write the run's request row and its LLM-call rows, as the service's request log does."""
+    record.calls = calls
+    record.finish()
+    store = settings.log_prompts == "store"
+    log_llm_calls(request_id=record.request_id, route=ROUTE, calls=calls)
+    async with engine.begin() as connection:
+        await connection.execute(insert(RequestLog), [record.to_row(store_prompts=store)])
+        if calls:
+            rows = llm_call_rows(request_id=record.request_id, calls=calls, store_text=store)
+            await connection.execute(insert(LlmCallLog), rows)
+
+
+def _record() -> RequestRecord:
+    return RequestRecord(request_id=str(ULID()), method="CLI", path=ROUTE, route=ROUTE, http_status=200)
+
+
+async def _synthesize(
+    *, settings: Settings, contexts: list[SynthContext], n: int, files: SynthFiles, progress: Progress, task: TaskID
+) -> tuple[int, int]:
+    """Run every context; (pairs kept, commands rejected) of this run."""
+    runtime = build_runtime(settings)
+    engine = build_engine(settings)
+    state = load_state(files=files)
+    kept = rejected = 0
+    try:
+        for context in contexts:
+            key = context.key()
+            prompts = state.commands.get(key)
+            if prompts is None:
+                record, calls = _record(), list[LlmCall]()
+                try:
+                    prompts = await generate_commands(runtime=runtime, context=context, n=n, calls=calls)
+                finally:
+                    await _log(engine=engine, settings=settings, record=record, calls=calls)
+                state.commands[key] = prompts
+                line = json.dumps({"context": key, "prompts": prompts}, ensure_ascii=False)
+                write_lines(path=files.commands, lines=[line], append=True)
+            for prompt in prompts:
+                if (key, prompt) in state.settled:
+                    progress.advance(task)
+                    continue
+                record, calls = _record(), list[LlmCall]()
+                record.prompt = prompt
+                pair, reason = await answer_command(runtime=runtime, context=context, prompt=prompt, calls=calls)
+                record.status, record.engine = ("ok" if pair else reason[:32]), "llm"
+                if pair is not None:
+                    record.request_body = pair.request.model_dump(mode="json")
+                    record.statements = [{"sql": sql} for sql in pair.sql]
+                    write_lines(path=files.out, lines=[pair_line(pair=pair)], append=True)
+                    kept += 1
+                else:
+                    record.http_status = 422
+                    line = json.dumps({"context": key, "prompt": prompt, "reason": reason}, ensure_ascii=False)
+                    write_lines(path=files.rejected, lines=[line], append=True)
+                    rejected += 1
+                await _log(engine=engine, settings=settings, record=record, calls=calls)
+                state.settled.add((key, prompt))
+                progress.advance(task)
+    finally:
+        await runtime.aclose()
+        await engine.dispose()
+    return kept, rejected
+
+
+def synth_command(
+    contexts: Annotated[Path, typer.Option(help="JSONL of user contexts (now, categories, todos, schedules).")],
+    out: Annotated[Path, typer.Option(help="Pairs JSONL (appended to: re-running resumes).")],
+    n: Annotated[int, typer.Option("--n", min=1, max=200, help="Commands to write per context.")] = 20,
+) -> None:
+    """Generate commands per context, answer them through the production path, keep the valid pairs."""
+    settings = get_settings()
+    if not settings.llm_configured:
+        raise fail("no LLM configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
+    try:
+        loaded = read_contexts(path=contexts)
+    except (OSError, AppError) as exc:
+        raise fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None)) from exc
+    if settings.db_auto_migrate:
+        upgrade_database(settings)
+    files = SynthFiles(out)
+    columns = (TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True)) as progress:
+        task = progress.add_task("synth", total=len(loaded) * n)
+        try:
+            kept, rejected = asyncio.run(
+                _synthesize(settings=settings, contexts=loaded, n=n, files=files, progress=progress, task=task)
+            )
+        except AppError as exc:
+            raise fail(f"{exc.message} (re-run to continue where it stopped)") from exc
+    typer.echo(f"kept {kept} pairs, rejected {rejected} commands this run; pairs in {out}")
+    typer.echo(f"rejected commands and their reasons: {files.rejected}")

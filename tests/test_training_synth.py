@@ -1,0 +1,88 @@
+"""`calendy synth`: commands from the model, SQL through the production path, only valid pairs kept."""
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.settings import Settings, get_settings
+from app.training.synth import parse_commands
+from tests.conftest import CONTEXT, LLM_BASE_URL, completion, fetch_rows, make_settings
+
+runner = CliRunner()
+GOOD = "INSERT INTO TODO (title, due_time, category_id) VALUES ('알골 과제', '2023-11-24 08:00:00', 1);"
+ANSWERS = {
+    "내일 8시 알골 과제 추가": GOOD,
+    "줄넘기 전부 삭제": "DELETE FROM TODO;",  # no WHERE: rejected, and so is its repair
+    "민석이랑 밥 약속 취소": "NO_SUCH_PLAN",
+}
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The CLI against the mocked API and a fresh database."""
+    settings = make_settings(database_url=f"sqlite:///{tmp_path / 'synth.db'}", data_dir=tmp_path)
+    values = {
+        "DATABASE_URL": settings.database_url, "DATA_DIR": tmp_path, "LLM_BASE_URL": LLM_BASE_URL,
+        "LLM_API_KEY": "sk-test", "LLM_MAX_RETRIES": 0, "LLM_MODEL": "gpt-test",
+    }  # fmt: skip
+    for name, value in values.items():
+        monkeypatch.setenv(f"CALENDY_{name}", str(value))
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()
+
+
+def _reply(request: httpx.Request) -> httpx.Response:
+    messages = json.loads(request.content)["messages"]
+    if messages[0]["content"].startswith("You write test commands"):
+        text = "1. 내일 8시 알골 과제 추가\n- 줄넘기 전부 삭제\n민석이랑 밥 약속 취소\n내일 8시 알골 과제 추가\n"
+    else:
+        prompt = next(m["content"] for m in reversed(messages) if m["role"] == "user" and m["content"] in ANSWERS)
+        text = ANSWERS[prompt]
+    return httpx.Response(200, json=completion(text))
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_synth_keeps_only_valid_pairs_and_resumes(env: Settings, tmp_path: Path, llm_mock: respx.MockRouter) -> None:
+    route = llm_mock.post("/chat/completions").mock(side_effect=_reply)
+    contexts = tmp_path / "contexts.jsonl"
+    contexts.write_text(json.dumps({"id": "ctx-1", "now": "2023-11-23 20:25:39", **CONTEXT}) + "\n", encoding="utf-8")
+    out = tmp_path / "pairs.jsonl"
+    result = runner.invoke(cli, ["synth", "--contexts", str(contexts), "--n", "5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "kept 1 pairs, rejected 2 commands" in result.output
+    [pair] = _read(out)
+    assert pair["request"]["prompt"] == "내일 8시 알골 과제 추가" and pair["source"] == "synth:ctx-1"
+    assert pair["sql"] == [GOOD.rstrip(";")]
+    rejected = {row["prompt"]: row["reason"] for row in _read(Path(f"{out}.rejected.jsonl"))}
+    assert rejected == {"줄넘기 전부 삭제": "llm_invalid_output: the model's output could not be made into valid SQL",
+                        "민석이랑 밥 약속 취소": "status no_such_plan"}  # fmt: skip
+    calls = route.call_count
+    assert calls == 1 + 1 + 2 + 1  # commands, the good one, the bad one and its repair, no_such_plan
+    logged = asyncio.run(fetch_rows("llm_call_log", settings=env, min_rows=calls, timeout_s=0.5))
+    assert sorted(row["purpose"] for row in logged) == ["repair", "sql", "sql", "sql", "synth"]
+    again = runner.invoke(cli, ["synth", "--contexts", str(contexts), "--n", "5", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "kept 0 pairs, rejected 0 commands" in again.output
+    assert route.call_count == calls  # resumed: nothing asked twice
+    exported = runner.invoke(
+        cli, ["dataset", "export", str(out), "--out", str(tmp_path / "t.jsonl"), "--min-examples", "1"]
+    )
+    assert exported.exit_code == 0, exported.output
+
+
+def test_parse_commands_strips_bullets_and_duplicates() -> None:
+    text = '1. 내일 운동\n2) 내일 운동\n- "Add gym tomorrow"\n\n* 모레 회의 삭제\n'
+    assert parse_commands(text=text, n=10) == ["내일 운동", "Add gym tomorrow", "모레 회의 삭제"]
+    assert parse_commands(text=text, n=2) == ["내일 운동", "Add gym tomorrow"]

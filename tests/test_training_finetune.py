@@ -148,3 +148,17 @@ def test_cancel_and_unknown_job(env: Settings, tmp_path: Path, llm_mock: respx.M
     assert _rows(env, "finetune_jobs")[0]["status"] == "cancelled"
     unknown = runner.invoke(cli, ["finetune", "status", "ftjob-nope"])
     assert unknown.exit_code == 1 and "no fine-tuning job ftjob-nope" in unknown.output
+
+
+def test_a_job_created_twice_is_reported_not_a_traceback(
+    env: Settings, tmp_path: Path, llm_mock: respx.MockRouter
+) -> None:
+    mock_api(llm_mock, SUCCEEDS)
+    train, _ = _files(tmp_path)
+    first = runner.invoke(cli, ["finetune", "start", str(train), "--base", "gpt-4o-mini-2024-07-18"])
+    assert first.exit_code == 0, first.output
+    mock_api(llm_mock, SUCCEEDS)  # the API hands out the same job id again: storing it fails
+    again = runner.invoke(cli, ["finetune", "start", str(train), "--base", "gpt-4o-mini-2024-07-18"])
+    assert again.exit_code == 1
+    assert f"job {JOB} was created but could not be stored" in again.output
+    assert "Traceback" not in again.output

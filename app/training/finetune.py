@@ -9,6 +9,7 @@ from typing import Any
 import openai
 from openai import AsyncOpenAI
 from openai.types.fine_tuning import FineTuningJob
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.errors import AppError
@@ -62,10 +63,17 @@ async def start_job(
         )
     except openai.OpenAIError as exc:
         raise FinetuneError(f"cannot create the fine-tuning job: {exc}") from exc
-    await insert_job(
-        engine=engine, job_id=job.id, base_model=base, training_file_id=training_file,
-        validation_file_id=validation_file, status=job.status,
-    )  # fmt: skip
+    try:
+        await insert_job(
+            engine=engine, job_id=job.id, base_model=base, training_file_id=training_file,
+            validation_file_id=validation_file, status=job.status,
+        )  # fmt: skip
+    except SQLAlchemyError as exc:
+        # The job runs on the API whatever happens here: say which one, so it can be followed.
+        raise FinetuneError(
+            f"job {job.id} was created but could not be stored ({exc.__class__.__name__}); "
+            f"follow it on the provider's dashboard or cancel it there"
+        ) from exc
     return _state(job)
 
 
@@ -77,7 +85,8 @@ async def _final_metrics(*, client: AsyncOpenAI, job_id: str, trained_tokens: in
         return metrics  # metrics are optional: a missing checkpoint list is no failure
     if page.data:
         last = max(page.data, key=lambda checkpoint: checkpoint.step_number)
-        metrics.update({"step": last.step_number, **last.metrics.model_dump(exclude_none=True)})
+        # The checkpoint's integer step_number wins over the float `step` inside its metrics.
+        metrics.update({**last.metrics.model_dump(exclude_none=True), "step": last.step_number})
     return metrics
 
 

@@ -36,7 +36,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ops = await start_ops(resolved, metrics=metrics)
         try:
-            runtime = build_runtime(resolved, http_client=http_client, local_engine=local_engine)
+            runtime = build_runtime(resolved, http_client=http_client, local_engine=local_engine, db_engine=ops.engine)
         except BaseException:
             await ops.aclose()
             raise

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 from openai import AsyncOpenAI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.engine_answer import EngineAnswer
 from app.llm.client import LlmRuntime, build_llm_client
@@ -49,9 +50,12 @@ def _default_local_engine() -> LocalEngine:
     return run
 
 
-def _llm_runtime(settings: Settings, client: AsyncOpenAI, *, exemplar_messages: list[dict[str, Any]]) -> LlmRuntime:
-    source = ActiveModelSource(settings) if settings.llm_follow_active_model else None
-    return LlmRuntime(client=client, settings=settings, model_source=source, exemplar_messages=exemplar_messages)
+def _llm_runtime(
+    settings: Settings, client: AsyncOpenAI, *, prefix: list[dict[str, Any]], db_engine: AsyncEngine | None
+) -> LlmRuntime:
+    source = ActiveModelSource(settings, engine=db_engine) if settings.llm_follow_active_model else None
+    # The bare prefix is the system prompt alone: what a fine-tuned model needs without exemplars.
+    return LlmRuntime(client=client, settings=settings, model_source=source, prefix=prefix, bare_prefix=prefix[:1])
 
 
 def build_runtime(
@@ -59,6 +63,7 @@ def build_runtime(
     *,
     http_client: httpx.AsyncClient | None = None,
     local_engine: LocalEngine | None = None,
+    db_engine: AsyncEngine | None = None,
 ) -> Runtime:
     """Load prompts, exemplars and schema, and build the LLM client (if one is configured)."""
     templates = load_prompts(settings.prompts_dir)
@@ -71,6 +76,6 @@ def build_runtime(
         templates=templates,
         exemplars=exemplars,
         prefix=prefix,
-        llm=_llm_runtime(settings, client, exemplar_messages=prefix[1:]) if client is not None else None,
+        llm=_llm_runtime(settings, client, prefix=prefix, db_engine=db_engine) if client is not None else None,
         local_engine=local_engine or _default_local_engine(),
     )

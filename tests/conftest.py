@@ -5,6 +5,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -173,12 +174,21 @@ async def fetch_rows(
         await engine.dispose()
 
 
+@contextmanager
+def cli_environment(monkeypatch: pytest.MonkeyPatch, settings: Settings, **extra: object) -> Iterator[Settings]:
+    """Point the CLI (which reads the environment) at `settings`' database, plus CALENDY_* extras."""
+    values: dict[str, object] = {"DATABASE_URL": settings.database_url, "DATA_DIR": settings.data_dir, **extra}
+    for name, value in values.items():
+        monkeypatch.setenv(f"CALENDY_{name}", str(value))
+    get_settings.cache_clear()
+    try:
+        yield settings
+    finally:
+        get_settings.cache_clear()
+
+
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """The CLI reads its settings from the environment: point it at the test database."""
-    settings = make_settings()
-    monkeypatch.setenv("CALENDY_DATABASE_URL", str(settings.database_url))
-    monkeypatch.setenv("CALENDY_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
+    with cli_environment(monkeypatch, make_settings()) as settings:
+        yield settings

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.settings import Settings, get_settings
-from tests.conftest import LLM_BASE_URL, fetch_rows, make_settings
+from tests.conftest import LLM_BASE_URL, cli_environment, fetch_rows, make_settings
 
 runner = CliRunner()
 JOB = "ftjob-abc123"
@@ -24,15 +24,10 @@ MODEL = "ft:gpt-4o-mini-2024-07-18:calendy::abc123"
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """The CLI against the mocked API and a fresh SQLite database, polling without a pause."""
     settings = make_settings(database_url=f"sqlite:///{tmp_path / 'ft.db'}", data_dir=tmp_path)
-    values = {
-        "DATABASE_URL": settings.database_url, "DATA_DIR": tmp_path, "LLM_BASE_URL": LLM_BASE_URL,
-        "LLM_API_KEY": "sk-test", "LLM_MAX_RETRIES": 0, "FINETUNE_POLL_S": 0,
-    }  # fmt: skip
-    for name, value in values.items():
-        monkeypatch.setenv(f"CALENDY_{name}", str(value))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
+    with cli_environment(
+        monkeypatch, settings, LLM_BASE_URL=LLM_BASE_URL, LLM_API_KEY="sk-test", LLM_MAX_RETRIES=0, FINETUNE_POLL_S=0
+    ) as configured:
+        yield configured
 
 
 def job(status: str, **extra: Any) -> dict[str, Any]:

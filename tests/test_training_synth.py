@@ -12,9 +12,9 @@ import respx
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.settings import Settings, get_settings
+from app.settings import Settings
 from app.training.synth import parse_commands
-from tests.conftest import CONTEXT, LLM_BASE_URL, completion, fetch_rows, make_settings
+from tests.conftest import CONTEXT, LLM_BASE_URL, cli_environment, completion, fetch_rows, make_settings
 
 runner = CliRunner()
 GOOD = "INSERT INTO TODO (title, due_time, category_id) VALUES ('알골 과제', '2023-11-24 08:00:00', 1);"
@@ -29,15 +29,10 @@ ANSWERS = {
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """The CLI against the mocked API and a fresh database."""
     settings = make_settings(database_url=f"sqlite:///{tmp_path / 'synth.db'}", data_dir=tmp_path)
-    values = {
-        "DATABASE_URL": settings.database_url, "DATA_DIR": tmp_path, "LLM_BASE_URL": LLM_BASE_URL,
-        "LLM_API_KEY": "sk-test", "LLM_MAX_RETRIES": 0, "LLM_MODEL": "gpt-test",
-    }  # fmt: skip
-    for name, value in values.items():
-        monkeypatch.setenv(f"CALENDY_{name}", str(value))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
+    with cli_environment(
+        monkeypatch, settings, LLM_BASE_URL=LLM_BASE_URL, LLM_API_KEY="sk-test", LLM_MAX_RETRIES=0, LLM_MODEL="gpt-test"
+    ) as configured:
+        yield configured
 
 
 def _reply(request: httpx.Request) -> httpx.Response:

@@ -55,9 +55,10 @@ class LlmRuntime:
     # Where the model chosen with `calendy models use` is read (None: always CALENDY_LLM_MODEL);
     # re-read at most every CALENDY_ACTIVE_MODEL_REFRESH_S seconds, on the next call.
     model_source: Callable[[], Awaitable[str | None]] | None = None
-    # The exemplar messages of the static prefix, dropped for a fine-tuned model when
-    # CALENDY_FINETUNED_EXEMPLARS=false.
-    exemplar_messages: list[dict[str, Any]] = field(default_factory=list)
+    # The static prefix (system prompt and exemplars), and the same without the exemplars: a
+    # fine-tuned model gets the bare one when CALENDY_FINETUNED_EXEMPLARS=false.
+    prefix: list[dict[str, Any]] = field(default_factory=list)
+    bare_prefix: list[dict[str, Any]] = field(default_factory=list)
     active_model: str | None = None
     circuit: CircuitBreaker = field(init=False)
     _next_refresh: float = field(default=0.0, init=False)
@@ -79,14 +80,12 @@ class LlmRuntime:
         self._next_refresh = time.monotonic() + self.settings.active_model_refresh_s
         self.active_model = await self.model_source()
 
-    def prompt_messages(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The messages to send: without the exemplars for a fine-tuned model when so configured."""
-        shots = self.exemplar_messages
-        if self.active_model is None or self.settings.finetuned_exemplars or not shots:
-            return messages
-        if len(messages) <= len(shots) or messages[1] is not shots[0]:
-            return messages
-        return [messages[0], *messages[1 + len(shots) :]]
+    async def current_prefix(self) -> list[dict[str, Any]]:
+        """The static prefix for the model that will answer (refreshing the active model first)."""
+        await self.refresh_model()
+        if self.active_model is not None and not self.settings.finetuned_exemplars:
+            return self.bare_prefix
+        return self.prefix
 
 
 def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> AsyncOpenAI | None:
@@ -152,7 +151,7 @@ async def complete_chat(
     try:
         if remaining <= 0:
             raise TimeoutError
-        body: dict[str, Any] = {"model": model, "messages": runtime.prompt_messages(messages), "temperature": 0}
+        body: dict[str, Any] = {"model": model, "messages": messages, "temperature": 0}
         if max_tokens:  # only when asked: some compatible servers reject an explicit null
             body["max_tokens"] = max_tokens
         async with asyncio.timeout(remaining):

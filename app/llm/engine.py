@@ -1,7 +1,6 @@
 """The LLM engine: prompt the model, extract its SQL, validate it, and repair once if needed."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from app.engine_answer import EngineAnswer
 from app.errors import LlmInvalidOutput, SqlRejected
@@ -32,7 +31,6 @@ async def answer_with_llm(
     *,
     runtime: LlmRuntime,
     templates: PromptTemplates,
-    prefix: list[dict[str, Any]],
     schema: ClientSchema,
     request: SqlRequest,
     deadline: float,
@@ -42,7 +40,7 @@ async def answer_with_llm(
     settings = runtime.settings
     records = select_records(request=request, budget=settings.prompt_title_budget)
     messages = build_messages(
-        prefix=prefix,
+        prefix=await runtime.current_prefix(),
         templates=templates,
         now=request.now,
         records=records,

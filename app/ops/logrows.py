@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
+
 from app.db.models import Feedback, LlmCallLog, RequestLog
 
 
@@ -11,34 +13,19 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def _columns(row: Any, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every mapped column of a row (timestamps as UTC ISO strings), in the model's order."""
+    values: dict[str, Any] = {}
+    for attr in sa_inspect(type(row)).column_attrs:
+        if attr.key not in skip:
+            value = getattr(row, attr.key)
+            values[attr.key] = _utc(value).isoformat() if isinstance(value, datetime) else value
+    return values
+
+
 def request_dict(row: RequestLog) -> dict[str, Any]:
     """Every column of a request row."""
-    return {
-        "request_id": row.request_id,
-        "created_at": _utc(row.created_at).isoformat(),
-        "key_id": row.key_id,
-        "method": row.method,
-        "route": row.route,
-        "http_status": row.http_status,
-        "error_code": row.error_code,
-        "error_message": row.error_message,
-        "status": row.status,
-        "intent": row.intent,
-        "engine": row.engine,
-        "model": row.model,
-        "prompt": row.prompt,
-        "prompt_sha256": row.prompt_sha256,
-        "prompt_chars": row.prompt_chars,
-        "statements": row.statements,
-        "validation": row.validation,
-        "llm_calls": row.llm_calls,
-        "prompt_tokens": row.prompt_tokens,
-        "completion_tokens": row.completion_tokens,
-        "cached_tokens": row.cached_tokens,
-        "latency_ms": row.latency_ms,
-        "llm_latency_ms": row.llm_latency_ms,
-        "request_body": row.request_body,
-    }
+    return _columns(row)
 
 
 LOG_HEADER = ("time (UTC)", "request id", "key", "route", "http", "status/error", "engine", "check", "tokens", "ms")
@@ -63,31 +50,10 @@ def request_line(row: RequestLog) -> tuple[str, ...]:
 
 
 def call_dict(call: LlmCallLog) -> dict[str, Any]:
-    """Every column of an LLM-call row."""
-    return {
-        "call_index": call.call_index,
-        "purpose": call.purpose,
-        "model": call.model,
-        "started_at": _utc(call.started_at).isoformat(),
-        "latency_ms": call.latency_ms,
-        "status": call.status,
-        "error": call.error,
-        "prompt_tokens": call.prompt_tokens,
-        "completion_tokens": call.completion_tokens,
-        "cached_tokens": call.cached_tokens,
-        "response_text": call.response_text,
-    }
+    """Every column of an LLM-call row but its own ids (it is shown under its request)."""
+    return _columns(call, skip=frozenset({"id", "request_id"}))
 
 
 def feedback_dict(item: Feedback) -> dict[str, Any]:
-    """Every column of a feedback row."""
-    return {
-        "id": item.id,
-        "created_at": _utc(item.created_at).isoformat(),
-        "key_id": item.key_id,
-        "outcome": item.outcome,
-        "error": item.error,
-        "corrected_sql": item.corrected_sql,
-        "validation": item.validation,
-        "corrected_statements": item.corrected_statements,
-    }
+    """Every column of a feedback row but its request id (it is shown under its request)."""
+    return _columns(item, skip=frozenset({"request_id"}))

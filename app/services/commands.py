@@ -52,7 +52,6 @@ async def convert_command(
             llm_answer = await answer_with_llm(
                 runtime=runtime.llm,
                 templates=runtime.templates,
-                prefix=runtime.prefix,
                 schema=runtime.schema,
                 request=request,
                 deadline=deadline,

@@ -18,9 +18,11 @@ READ_TIMEOUT_S = 1.0
 class ActiveModelSource:
     """Reads the active model on demand; the caller (LlmRuntime) decides how often."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, engine: AsyncEngine | None = None) -> None:
         self.settings = settings
-        self.engine: AsyncEngine | None = None
+        # The server lends its own engine; CLI runs build one on first use (and dispose of it).
+        self.engine = engine
+        self._owns_engine = engine is None
         self.last: str | None = None
 
     def _missing_file(self) -> bool:
@@ -43,5 +45,5 @@ class ActiveModelSource:
 
     async def aclose(self) -> None:
         """Dispose of the engine, if one was built."""
-        if self.engine is not None:
+        if self.engine is not None and self._owns_engine:
             await self.engine.dispose()

@@ -148,7 +148,7 @@ async def answer_command(
     deadline = time.monotonic() + runtime.settings.llm_request_budget_s
     try:
         answer = await answer_with_llm(
-            runtime=runtime.llm, templates=runtime.templates, prefix=runtime.prefix, schema=runtime.schema,
+            runtime=runtime.llm, templates=runtime.templates, schema=runtime.schema,
             request=request, deadline=deadline, calls=calls,
         )  # fmt: skip
     except AppError as exc:

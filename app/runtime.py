@@ -9,6 +9,7 @@ from openai import AsyncOpenAI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.engine_answer import EngineAnswer
+from app.llm.body import StaticPrefix
 from app.llm.client import LlmRuntime, build_llm_client
 from app.llm.exemplars import Exemplar, load_exemplars
 from app.llm.messages import build_static_prefix
@@ -55,7 +56,13 @@ def _llm_runtime(
 ) -> LlmRuntime:
     source = ActiveModelSource(settings, engine=db_engine) if settings.llm_follow_active_model else None
     # The bare prefix is the system prompt alone: what a fine-tuned model needs without exemplars.
-    return LlmRuntime(client=client, settings=settings, model_source=source, prefix=prefix, bare_prefix=prefix[:1])
+    return LlmRuntime(
+        client=client,
+        settings=settings,
+        model_source=source,
+        prefix=StaticPrefix.of(prefix),
+        bare_prefix=StaticPrefix.of(prefix[:1]),
+    )
 
 
 def build_runtime(

@@ -6,7 +6,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 
 
 @dataclass
@@ -56,9 +56,9 @@ class Load:
     start_at: float = 0.0
 
 
-def _error_code(response: httpx.Response) -> str:
+def _error_code(body: bytes) -> str:
     try:
-        return str(response.json()["error"]["code"])
+        return str(json.loads(body)["error"]["code"])
     except (ValueError, KeyError, TypeError):
         return "?"
 
@@ -66,53 +66,54 @@ def _error_code(response: httpx.Response) -> str:
 async def run_load(load: Load) -> Phase:
     """Send the load; stop at the count or the time limit.
 
-    Each of the `concurrency` workers has its own httpx.AsyncClient with one connection: one shared
-    client with a 100-connection pool spends most of its CPU in httpcore's pool bookkeeping
-    (`AsyncConnectionPool._assign_requests_to_connections`, O(connections × queued requests)).
-    Connections are opened (by a GET of `warm_url`) before the clock starts.
+    aiohttp, not httpx: the load generator shares the machine's two cores with the service, and
+    aiohttp's client costs about a third of httpx's CPU per request (httpx with one shared pool is
+    worse still: httpcore's pool scan is O(connections x queued requests), encode/httpcore#1035).
+    `concurrency` connections are opened (by a GET of `warm_url`) before the clock starts.
     """
     phase = Phase()
     remaining = load.requests
     headers = {"content-type": "application/json", **load.headers}
-    tls = ssl.create_default_context()  # one context for all clients: each one costs ~20 ms to build
-    clients = [
-        httpx.AsyncClient(timeout=60.0, verify=tls, limits=httpx.Limits(max_connections=1))
-        for _ in range(load.concurrency)
-    ]
+    connector = aiohttp.TCPConnector(limit=load.concurrency, ssl=ssl.create_default_context())
+    timeout = aiohttp.ClientTimeout(total=60.0)
 
-    async def worker(client: httpx.AsyncClient, deadline: float) -> None:
+    async def worker(session: aiohttp.ClientSession, deadline: float) -> None:
         nonlocal remaining
         while remaining > 0 and time.monotonic() < deadline:
             remaining -= 1
             started = time.perf_counter()
             try:
-                response = await client.post(load.url, content=load.body, headers=headers)
-            except httpx.HTTPError as exc:
+                async with session.post(load.url, data=load.body, headers=headers) as response:
+                    status, body = response.status, await response.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 key = exc.__class__.__name__
                 phase.errors[key] = phase.errors.get(key, 0) + 1
                 continue
             elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                key = f"HTTP {response.status_code} {_error_code(response)}"
+            if status != 200:
+                key = f"HTTP {status} {_error_code(body)}"
                 phase.errors[key] = phase.errors.get(key, 0) + 1
                 continue
             phase.latencies_ms.append(elapsed)
             if load.read_service_ms:
-                phase.service_ms.append(float(json.loads(response.content)["timings_ms"]["service"]))
+                phase.service_ms.append(float(json.loads(body)["timings_ms"]["service"]))
 
-    try:
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         if load.warm_url:
-            await asyncio.gather(*(client.get(load.warm_url) for client in clients))
+
+            async def warm() -> None:
+                async with session.get(load.warm_url) as response:
+                    await response.read()
+
+            await asyncio.gather(*(warm() for _ in range(load.concurrency)))
         if load.start_at:
             await asyncio.sleep(max(0.0, load.start_at - time.monotonic()))
         cpu = time.process_time()
         phase.started = time.monotonic()
         deadline = phase.started + load.max_s
-        await asyncio.gather(*(worker(client, deadline) for client in clients))
+        await asyncio.gather(*(worker(session, deadline) for _ in range(load.concurrency)))
         phase.ended = time.monotonic()
         phase.client_cpu_s = time.process_time() - cpu
-    finally:
-        await asyncio.gather(*(client.aclose() for client in clients))
     return phase
 
 

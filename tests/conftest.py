@@ -38,6 +38,10 @@ TEST_DATABASE_URL_ENV = "CALENDY_TEST_DATABASE_URL"
 
 _DATA_DIR_ENV = "CALENDY_TESTS_TMP_DIR"
 
+# respx intercepts httpx's own transport, so apps and CLI commands under test talk to the mocked
+# model through the httpx backend; tests/test_llm_aiohttp.py runs the aiohttp one against a real server.
+os.environ["CALENDY_LLM_HTTP_BACKEND"] = "httpx"
+
 
 def test_data_dir() -> Path:
     """One temporary data directory for the session (its SQLite database is migrated once).

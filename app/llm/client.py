@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import httpx
 import openai
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletion
 
 from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
+from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
 from app.llm.transport import PooledTransport
 from app.schemas import Usage
@@ -57,8 +59,8 @@ class LlmRuntime:
     model_source: Callable[[], Awaitable[str | None]] | None = None
     # The static prefix (system prompt and exemplars), and the same without the exemplars: a
     # fine-tuned model gets the bare one when CALENDY_FINETUNED_EXEMPLARS=false.
-    prefix: list[dict[str, Any]] = field(default_factory=list)
-    bare_prefix: list[dict[str, Any]] = field(default_factory=list)
+    prefix: StaticPrefix = field(default_factory=lambda: StaticPrefix.of([]))
+    bare_prefix: StaticPrefix = field(default_factory=lambda: StaticPrefix.of([]))
     active_model: str | None = None
     circuit: CircuitBreaker = field(init=False)
     _next_refresh: float = field(default=0.0, init=False)
@@ -80,7 +82,7 @@ class LlmRuntime:
         self._next_refresh = time.monotonic() + self.settings.active_model_refresh_s
         self.active_model = await self.model_source()
 
-    async def current_prefix(self) -> list[dict[str, Any]]:
+    async def current_prefix(self) -> StaticPrefix:
         """The static prefix for the model that will answer (refreshing the active model first)."""
         await self.refresh_model()
         if self.active_model is not None and not self.settings.finetuned_exemplars:
@@ -92,7 +94,9 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
     """An AsyncOpenAI client for the configured endpoint, or None when no LLM is configured."""
     if not settings.llm_configured:
         return None
-    if http_client is None and settings.llm_http_pools > 1:
+    if http_client is None and settings.llm_http_backend == "aiohttp":
+        http_client = openai.DefaultAioHttpClient()
+    elif http_client is None and settings.llm_http_pools > 1:
         http_client = openai.DefaultAsyncHttpxClient(transport=PooledTransport(pools=settings.llm_http_pools))
     return AsyncOpenAI(
         # Keyless servers (Ollama, a local vLLM) still need some value in the header.
@@ -116,8 +120,26 @@ def _usage(raw: Any) -> Usage:
     )
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """Whether an aiohttp connection failure (not a timeout) lies under `exc`.
+
+    httpx-aiohttp maps every aiohttp.ClientConnectionError, a refused connection included, to
+    httpx.ConnectTimeout, which openai then reports as a timeout.
+    """
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain is openai -> httpx -> aiohttp; never walk a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, aiohttp.ClientConnectionError) and not isinstance(seen, TimeoutError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _map_error(exc: BaseException) -> AppError:
     """Translate the openai library's exceptions into the service's error table."""
+    if isinstance(exc, openai.APIConnectionError) and _unreachable(exc):
+        return LlmUnavailable("the model's API could not be reached", details={"cause": str(exc.__cause__ or exc)})
     if isinstance(exc, TimeoutError | openai.APITimeoutError):
         return LlmTimeout("the model did not answer in time")
     if isinstance(exc, openai.APIConnectionError):
@@ -138,8 +160,12 @@ async def complete_chat(
     purpose: str,
     calls: list[LlmCall],
     max_tokens: int | None = None,
+    prefix: StaticPrefix | None = None,
 ) -> ChatResult:
-    """Call the chat API at temperature 0 within the request's deadline (a monotonic time)."""
+    """Call the chat API at temperature 0 within the request's deadline (a monotonic time).
+
+    When `messages` start with `prefix`'s own messages, their JSON is taken from it.
+    """
     settings = runtime.settings
     runtime.circuit.check()
     await runtime.refresh_model()
@@ -151,13 +177,11 @@ async def complete_chat(
     try:
         if remaining <= 0:
             raise TimeoutError
-        body: dict[str, Any] = {"model": model, "messages": messages, "temperature": 0}
-        if max_tokens:  # only when asked: some compatible servers reject an explicit null
-            body["max_tokens"] = max_tokens
+        body = encode_chat_body(model=model, messages=messages, prefix=prefix, max_tokens=max_tokens)
         async with asyncio.timeout(remaining):
             # The client's low-level post keeps its auth, retries and typed errors, but skips
             # chat.completions.create's per-message type transform (about 9 ms of CPU for
-            # a 50-message prompt; the bytes sent are the same).
+            # a 50-message prompt) and, given bytes, its JSON encoding; the bytes sent are the same.
             response = await runtime.client.post(
                 "/chat/completions",
                 cast_to=ChatCompletion,

@@ -39,8 +39,9 @@ async def answer_with_llm(
     """Ask the model for SQL; SQL that fails validation is never returned, repair included."""
     settings = runtime.settings
     records = select_records(request=request, budget=settings.prompt_title_budget)
+    prefix = await runtime.current_prefix()
     messages = build_messages(
-        prefix=await runtime.current_prefix(),
+        prefix=prefix.messages,
         templates=templates,
         now=request.now,
         records=records,
@@ -56,6 +57,7 @@ async def answer_with_llm(
             deadline=deadline,
             purpose="sql" if attempt == 0 else "repair",
             calls=calls,
+            prefix=prefix,
         )
         usage = usage + result.usage
         extracted = extract_answer(result.text)

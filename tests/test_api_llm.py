@@ -142,6 +142,9 @@ async def test_no_such_plan_and_refusal(client: httpx.AsyncClient, llm_mock: res
         (httpx.Response(401, json={"error": {"message": "bad key"}}), 502, "llm_error"),
         (httpx.ReadTimeout("read timed out"), 504, "llm_timeout"),
         (httpx.ConnectError("connection refused"), 503, "llm_unavailable"),
+        # A 200 that is not a chat completion (a proxy's HTML page, a wrong endpoint's JSON).
+        (httpx.Response(200, text="<html>gateway</html>"), 502, "llm_error"),
+        (httpx.Response(200, json={"choices": [{"message": {"content": ["parts"]}}]}), 502, "llm_error"),
     ],
 )
 async def test_upstream_failures_map_to_error_table(
@@ -151,6 +154,17 @@ async def test_upstream_failures_map_to_error_table(
     response = await client.post("/v1/sql", json=sql_request("줄넘기 삭제", engine="llm"))
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
+
+
+async def test_reply_without_usage_or_model(client: httpx.AsyncClient, llm_mock: respx.MockRouter) -> None:
+    """Compatible servers may leave out usage and model: zeros and the configured model."""
+    reply = {"choices": [{"message": {"role": "assistant", "content": GOOD_INSERT}}]}
+    llm_mock.post("/chat/completions").respond(json=reply)
+    response = await client.post("/v1/sql", json=sql_request("내일 8시 알골 과제 추가", engine="llm"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["model"] == "gpt-test"
+    assert body["usage"] == {"prompt_tokens": 0, "completion_tokens": 0, "cached_tokens": 0}
 
 
 async def test_llm_not_configured(offline_client: httpx.AsyncClient) -> None:

@@ -1,5 +1,6 @@
 """The SQL validator rejects unsafe or wrong SQL, naming every problem; the dry run is guarded."""
 
+import contextlib
 import time
 
 import pytest
@@ -250,3 +251,23 @@ def test_records_that_do_not_fit_sqlite_are_rejected() -> None:
     request = small_request().model_copy(update={"todos": [small_request().todos[0].model_copy(update={"id": 2**70})]})
     with pytest.raises(SqlRejected, match="do not fit the client schema"):
         check_sql(sql="SELECT * FROM TODO", request=request, schema=SCHEMA)
+
+
+# Each row's new title costs ~10,000 steps: the limit stops it after a few rows are written.
+WRITE_BOMB = "UPDATE TODO SET memo = (SELECT count(*) FROM TODO a, TODO b, TODO c WHERE a.id <> TODO.id) WHERE id > 0"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        ["DELETE FROM TODO WHERE id = 1", "INSERT INTO TODO (title, due_time) VALUES ('a', '2023-11-24 08:00:00')"],
+        ["INSERT INTO SCHEDULE (title) VALUES ('b')"],  # fails: NOT NULL
+        [WRITE_BOMB],  # interrupted by the step limit in the middle of a write
+    ],
+)
+def test_the_shadow_db_is_empty_again_for_the_next_request(first: list[str]) -> None:
+    """Whatever a dry run did, the next one on this thread sees exactly its own request's rows."""
+    with contextlib.suppress(SqlRejected):
+        dry_run(statements=first, request=small_request(), schema=SCHEMA, max_steps=20_000)
+    count = "UPDATE TODO SET complete = 1 WHERE complete IN (0, 1)"
+    assert dry_run(statements=[count], request=small_request(), schema=SCHEMA) == [len(small_request().todos)]

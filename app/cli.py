@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging.config
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -41,6 +42,7 @@ def serve(
     import uvicorn
 
     from app.db.migrate import upgrade_database
+    from app.serving import WorkerSupervisor, reuse_port_supported
 
     settings = get_settings()
     if log_level:
@@ -58,17 +60,25 @@ def serve(
     if settings.db_auto_migrate:
         # Once here, before the workers start; each worker then finds the schema current.
         upgrade_database(settings)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=logging_config(settings),
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        timeout_graceful_shutdown=graceful_timeout,
-    )
+    config: dict[str, Any] = {
+        "app": "app.main:create_app",
+        "factory": True,
+        "log_config": logging_config(settings),
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+        "timeout_graceful_shutdown": graceful_timeout,
+    }
+    if workers > 1 and reuse_port_supported():
+        logging.config.dictConfig(config["log_config"])
+        try:
+            supervisor = WorkerSupervisor(
+                config=config, host=host, port=port, workers=workers, graceful_timeout_s=graceful_timeout
+            )
+        except OSError as exc:
+            typer.secho(f"calendy: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True, fg="red")
+            raise typer.Exit(1) from exc
+        raise typer.Exit(supervisor.run())
+    uvicorn.run(**config, host=host, port=port, workers=workers)
 
 
 def _print(body: dict[str, Any]) -> None:

@@ -191,6 +191,21 @@ def cpu_seconds(pid: int) -> float:
     return total / ticks
 
 
+def worker_cpu_seconds(pid: int) -> dict[int, float]:
+    """Own CPU seconds of each descendant of `pid` (the service's workers), by pid."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds: dict[int, float] = {}
+    for member in process_tree(pid)[1:]:
+        try:
+            if b"resource_tracker" in Path(f"/proc/{member}/cmdline").read_bytes():
+                continue  # multiprocessing's helper beside spawned workers, not a worker
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[member] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
 def proc_status(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM of one process, in kB."""
     values: dict[str, int] = {}

@@ -18,7 +18,7 @@ if __package__ in (None, ""):
 
 from bench._common import LLM_PROMPT, LOCAL_PROMPT, command_line, machine, percentile, sql_body
 from bench._load import Load, Phase, run_load_sync
-from bench._procs import Child, Service, cpu_seconds, start_service, start_upstream
+from bench._procs import Child, Service, cpu_seconds, start_service, start_upstream, worker_cpu_seconds
 
 
 class Runner:
@@ -40,6 +40,7 @@ class Runner:
     def run(self, load: Load) -> tuple[Phase, dict[str, float]]:
         """One load; returns its results and CPU seconds of service, upstream and client(s)."""
         before = (cpu_seconds(self.service.proc.pid), cpu_seconds(self.upstream.proc.pid))
+        workers_before = worker_cpu_seconds(self.service.proc.pid)
         if self.pool is None:
             phase = run_load_sync(load)
         else:
@@ -58,7 +59,11 @@ class Runner:
             for part in self.pool.map(run_load_sync, loads):
                 phase.merge(part)
         after = (cpu_seconds(self.service.proc.pid), cpu_seconds(self.upstream.proc.pid))
+        workers_after = worker_cpu_seconds(self.service.proc.pid)
         cpu = {"service": after[0] - before[0], "upstream": after[1] - before[1], "client": phase.client_cpu_s}
+        # Each worker's share shows whether the connections were spread over the workers.
+        for number, pid in enumerate(sorted(workers_after), 1):
+            cpu[f"worker{number}"] = workers_after[pid] - workers_before.get(pid, 0.0)
         return phase, cpu
 
 
@@ -128,14 +133,15 @@ def table(results: dict[str, Any], latency_ms: float) -> str:
         "",
         "CPU (100% = one core) and service CPU per request:",
         "",
-        "| phase | conc | service CPU % | upstream CPU % | client CPU % | service CPU ms/req |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| phase | conc | service CPU % | per worker % | upstream CPU % | client CPU % | service CPU ms/req |",
+        "|---|---:|---:|---|---:|---:|---:|",
     ]
     for level in results["levels"]:
         for name in ("direct", "llm", "local"):
             cpu = level[name]["cpu_pct"]
+            workers = " / ".join(f"{v:.0f}" for k, v in sorted(cpu.items()) if k.startswith("worker")) or "-"
             lines.append(
-                f"| {name} | {level['concurrency']} | {cpu['service']:.0f} | {cpu['upstream']:.0f} "
+                f"| {name} | {level['concurrency']} | {cpu['service']:.0f} | {workers} | {cpu['upstream']:.0f} "
                 f"| {cpu['client']:.0f} | {level[name]['service_cpu_ms_per_req']:.2f} |"
             )
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""The default model client (openai over aiohttp) against a real OpenAI-compatible server on loopback."""
+"""The default model client (openai over the aiohttp transport) against a real server on loopback."""
 
 import asyncio
 import json
@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from tests.conftest import completion, make_settings, open_client, sql_request
@@ -30,6 +31,8 @@ class FakeModel:
 def model_app(model: FakeModel) -> FastAPI:
     """A chat-completions endpoint that answers, fails or stalls as `model.mode` says."""
     app = FastAPI()
+    # OpenAI compresses its answers: the transport must hand httpx the body as sent.
+    app.add_middleware(GZipMiddleware, minimum_size=10)
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Response:
@@ -69,6 +72,7 @@ async def test_answer_through_aiohttp(aio_client: httpx.AsyncClient, fake_model:
     [(headers, sent)] = model.seen
     assert headers["authorization"] == "Bearer sk-test"
     assert headers["content-type"] == "application/json"
+    assert "gzip" in headers["accept-encoding"]
     assert sent["model"] == "gpt-test" and sent["temperature"] == 0
     assert sent["messages"][-1] == {"role": "user", "content": "줄넘기 11월 25일 거 삭제해줘"}
 

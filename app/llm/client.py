@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 import httpx
 import openai
 from openai import AsyncOpenAI
@@ -17,7 +16,7 @@ from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
 from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
 from app.llm.reply import parse_reply
-from app.llm.transport import PooledTransport
+from app.llm.transport import AiohttpTransport, PooledTransport
 from app.schemas import Usage
 from app.settings import Settings
 
@@ -95,7 +94,7 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
     if not settings.llm_configured:
         return None
     if http_client is None and settings.llm_http_backend == "aiohttp":
-        http_client = openai.DefaultAioHttpClient()
+        http_client = openai.DefaultAsyncHttpxClient(transport=AiohttpTransport())
     elif http_client is None and settings.llm_http_pools > 1:
         http_client = openai.DefaultAsyncHttpxClient(transport=PooledTransport(pools=settings.llm_http_pools))
     return AsyncOpenAI(
@@ -108,26 +107,8 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
     )
 
 
-def _unreachable(exc: BaseException) -> bool:
-    """Whether an aiohttp connection failure (not a timeout) lies under `exc`.
-
-    httpx-aiohttp maps every aiohttp.ClientConnectionError, a refused connection included, to
-    httpx.ConnectTimeout, which openai then reports as a timeout.
-    """
-    seen: BaseException | None = exc
-    for _ in range(8):  # the chain is openai -> httpx -> aiohttp; never walk a cycle
-        if seen is None:
-            return False
-        if isinstance(seen, aiohttp.ClientConnectionError) and not isinstance(seen, TimeoutError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def _map_error(exc: BaseException) -> AppError:
     """Translate the openai library's exceptions into the service's error table."""
-    if isinstance(exc, openai.APIConnectionError) and _unreachable(exc):
-        return LlmUnavailable("the model's API could not be reached", details={"cause": str(exc.__cause__ or exc)})
     if isinstance(exc, TimeoutError | openai.APITimeoutError):
         return LlmTimeout("the model did not answer in time")
     if isinstance(exc, openai.APIConnectionError):

@@ -25,8 +25,9 @@ PollOption = Annotated[float | None, typer.Option("--poll", help="Seconds betwee
 
 
 def _with_client(settings: Settings, work: Callable[[AsyncEngine, AsyncOpenAI], Awaitable[T]]) -> T:
-    # One plain connection pool: a CLI makes a handful of calls.
-    client = build_llm_client(settings.model_copy(update={"llm_http_pools": 1}))
+    # httpx's own stack with one pool: a CLI makes a handful of calls, file uploads among them
+    # (a multipart stream, which the buffered aiohttp transport would hold in memory).
+    client = build_llm_client(settings.model_copy(update={"llm_http_backend": "httpx", "llm_http_pools": 1}))
     if client is None:
         raise fail("no LLM API configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
 

@@ -4,6 +4,7 @@ All are `async def`: FastAPI runs a plain `def` dependency in its thread pool, a
 per request for what is an attribute read.
 """
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -36,22 +37,10 @@ async def get_ops(request: Request) -> Ops:
     return ops
 
 
-async def get_app_settings(request: Request) -> Settings:
-    """The settings the app was built with (tests pass their own to create_app)."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def get_metrics(request: Request) -> Metrics:
     """The app's metrics (built with the app, so /metrics answers even before the database)."""
     metrics: Metrics = request.app.state.metrics
     return metrics
-
-
-async def get_request_id(request: Request) -> str:
-    """The id the request-context middleware gave this request."""
-    request_id: str = request.scope["state"]["request_id"]
-    return request_id
 
 
 async def get_request_record(request: Request) -> RequestRecord:
@@ -61,6 +50,27 @@ async def get_request_record(request: Request) -> RequestRecord:
         request_id: str = request.scope["state"]["request_id"]
         record = RequestRecord(request_id=request_id, method=request.method, path=request.url.path)
     return record
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What a /v1 route uses of its request, gathered by one dependency (each costs ~10 µs a request)."""
+
+    runtime: Runtime
+    settings: Settings
+    request_id: str
+    record: RequestRecord
+
+
+async def get_call_context(request: Request) -> CallContext:
+    """The runtime, the settings the app was built with, and this request's id and log record."""
+    state = request.app.state
+    return CallContext(
+        runtime=state.runtime,
+        settings=state.settings,
+        request_id=request.scope["state"]["request_id"],
+        record=await get_request_record(request),
+    )
 
 
 async def get_api_key(
@@ -74,7 +84,5 @@ async def get_api_key(
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 OpsDep = Annotated[Ops, Depends(get_ops)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-RequestIdDep = Annotated[str, Depends(get_request_id)]
-RequestRecordDep = Annotated[RequestRecord, Depends(get_request_record)]
 ApiKeyDep = Annotated[KeyInfo | None, Depends(get_api_key)]
+CallContextDep = Annotated[CallContext, Depends(get_call_context)]

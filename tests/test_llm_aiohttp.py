@@ -41,7 +41,7 @@ def model_app(model: FakeModel) -> FastAPI:
             return JSONResponse({"error": {"message": "overloaded", "type": "server_error"}}, status_code=500)
         if model.mode == "slow":
             await asyncio.sleep(3)
-        return JSONResponse(completion(GOOD_DELETE, cached=100))
+        return JSONResponse(completion(GOOD_DELETE, cached=100), headers={"set-cookie": "session=user-a; Path=/"})
 
     return app
 
@@ -75,6 +75,14 @@ async def test_answer_through_aiohttp(aio_client: httpx.AsyncClient, fake_model:
     assert "gzip" in headers["accept-encoding"]
     assert sent["model"] == "gpt-test" and sent["temperature"] == 0
     assert sent["messages"][-1] == {"role": "user", "content": "줄넘기 11월 25일 거 삭제해줘"}
+
+
+async def test_model_cookies_are_not_kept(aio_client: httpx.AsyncClient, fake_model: tuple[FakeModel, str]) -> None:
+    """A cookie one call received must not ride along on the next (another user's) call."""
+    for _ in range(2):
+        response = await aio_client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
+        assert response.status_code == 200, response.text
+    assert [headers.get("cookie") for headers, _ in fake_model[0].seen] == [None, None]
 
 
 @pytest.mark.parametrize(("mode", "status", "code"), [("error", 502, "llm_error"), ("slow", 504, "llm_timeout")])

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from app.api.limits import check_sql_limits, check_summary_limits
-from app.deps import ApiKeyDep, OpsDep, RequestIdDep, RequestRecordDep, RuntimeDep, SettingsDep
+from app.deps import ApiKeyDep, CallContextDep, OpsDep, RuntimeDep
 from app.ops.feedback import record_feedback
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
 from app.schemas import ErrorBody, SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
@@ -41,37 +41,27 @@ router = APIRouter(tags=["v1"])
 
 
 @router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS)
-async def post_sql(
-    body: SqlRequest,
-    runtime: RuntimeDep,
-    settings: SettingsDep,
-    request_id: RequestIdDep,
-    record: RequestRecordDep,
-    _key: ApiKeyDep,
-) -> SqlResponse:
+async def post_sql(body: SqlRequest, ctx: CallContextDep, _key: ApiKeyDep) -> SqlResponse:
     """Turn a natural-language command into validated SQLite statements."""
-    check_sql_limits(request=body, settings=settings)
-    record.note_sql_request(body)
+    check_sql_limits(request=body, settings=ctx.settings)
+    ctx.record.note_sql_request(body)
     # The record owns the calls list: calls made before a failure or a cancellation are logged.
-    response = await convert_command(runtime=runtime, request=body, request_id=request_id, calls=record.calls)
-    record.note_sql_response(response)
+    response = await convert_command(
+        runtime=ctx.runtime, request=body, request_id=ctx.request_id, calls=ctx.record.calls
+    )
+    ctx.record.note_sql_response(response)
     return response
 
 
 @router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS)
-async def post_summary(
-    body: SummaryRequest,
-    runtime: RuntimeDep,
-    settings: SettingsDep,
-    request_id: RequestIdDep,
-    record: RequestRecordDep,
-    _key: ApiKeyDep,
-) -> SummaryResponse:
+async def post_summary(body: SummaryRequest, ctx: CallContextDep, _key: ApiKeyDep) -> SummaryResponse:
     """Brief the plans the client selected, in at most 500 characters."""
-    check_summary_limits(request=body, settings=settings)
-    record.note_summary_request(body)
-    response = await summarize_plans(runtime=runtime, request=body, request_id=request_id, calls=record.calls)
-    record.note_summary_response(response)
+    check_summary_limits(request=body, settings=ctx.settings)
+    ctx.record.note_summary_request(body)
+    response = await summarize_plans(
+        runtime=ctx.runtime, request=body, request_id=ctx.request_id, calls=ctx.record.calls
+    )
+    ctx.record.note_summary_response(response)
     return response
 
 

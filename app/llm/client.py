@@ -16,7 +16,7 @@ from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
 from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
 from app.llm.reply import parse_reply
-from app.llm.transport import AiohttpTransport, PooledTransport
+from app.llm.transport import AiohttpTransport, CookielessClient, PooledTransport
 from app.schemas import Usage
 from app.settings import Settings
 
@@ -94,9 +94,9 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
     if not settings.llm_configured:
         return None
     if http_client is None and settings.llm_http_backend == "aiohttp":
-        http_client = openai.DefaultAsyncHttpxClient(transport=AiohttpTransport())
-    elif http_client is None and settings.llm_http_pools > 1:
-        http_client = openai.DefaultAsyncHttpxClient(transport=PooledTransport(pools=settings.llm_http_pools))
+        http_client = CookielessClient(transport=AiohttpTransport())
+    elif http_client is None:
+        http_client = CookielessClient(transport=PooledTransport(pools=settings.llm_http_pools))
     return AsyncOpenAI(
         # Keyless servers (Ollama, a local vLLM) still need some value in the header.
         api_key=settings.llm_api_key or "not-needed",

@@ -164,6 +164,21 @@ def test_statements_are_split_and_regenerated_without_semicolons() -> None:
             "INSERT INTO TODO (title, due_time) VALUES ('Mom''s birthday', '2023-11-24 23:59:59')",
             "INSERT INTO TODO (title, due_time) VALUES ('Mom''s birthday', '2023-11-24 23:59:59')",
         ),
+        # Date functions whose names are also type keywords, nested calls, TRUE/FALSE anywhere.
+        (
+            "SELECT * FROM TODO WHERE date(due_time) = date('2023-11-24', '+1 day') AND complete = FALSE",
+            "SELECT * FROM TODO WHERE DATE(due_time) = DATE('2023-11-24', '+1 day') AND complete = 0",
+        ),
+        (
+            "SELECT lower(trim(title)), length(title) FROM TODO WHERE complete IN (TRUE, false)",
+            "SELECT LOWER(TRIM(title)), LENGTH(title) FROM TODO WHERE complete IN (1, 0)",
+        ),
+        (
+            "SELECT count(*) FROM SCHEDULE WHERE time(start_time) >= '09:00:00' AND datetime(end_time) > "
+            "datetime('2023-11-24 00:00:00')",
+            "SELECT COUNT(*) FROM SCHEDULE WHERE TIME(start_time) >= '09:00:00' AND DATETIME(end_time) > "
+            "DATETIME('2023-11-24 00:00:00')",
+        ),
     ],
 )
 def test_regenerated_sql(sql: str, regenerated: str) -> None:

@@ -151,6 +151,12 @@ def test_every_problem_is_listed_and_names_its_statement() -> None:
     assert any(r.startswith("statement 2 (UPDATE TODO SET") and "full times" in r for r in reasons)
 
 
+def test_a_nul_character_is_refused() -> None:
+    # NUL marks the scalar calls inside the parser's token stream: no text may bring its own.
+    (reason,) = reasons_for("SELECT * FROM TODO WHERE title = 'a\x00b'")
+    assert reason.startswith("the SQL does not parse") and "NUL character" in reason
+
+
 def test_parse_errors_of_several_texts_are_all_listed() -> None:
     reasons = reasons_for(["SELECT * FROM", "SELECT * FROM TODO", "DELETE FROM WHERE"])
     assert [r.split(" does not parse")[0] for r in reasons] == ["SQL text 1", "SQL text 3"]

@@ -11,7 +11,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -76,17 +75,6 @@ async def drive(
             return elapsed
 
 
-def bypass_transform() -> None:
-    """What-if: skip the openai SDK's request transform in chat.completions.create (bytes sent are the same)."""
-    import openai.resources.chat.completions.completions as completions
-    from openai._types import NotGiven, Omit
-
-    async def passthrough(data: Any, expected_type: object) -> Any:
-        return {k: v for k, v in data.items() if not isinstance(v, Omit | NotGiven)}
-
-    completions.async_maybe_transform = passthrough  # type: ignore[assignment]
-
-
 def main(argv: list[str] | None = None) -> None:
     """Profile one engine's request path and print the top functions."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -98,15 +86,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--output", type=Path, help="also dump the raw profile here (for snakeviz & co.)")
     parser.add_argument(
-        "--bypass-transform", action="store_true", help="what-if: skip the openai SDK's request transform"
-    )
-    parser.add_argument(
         "--no-profile", action="store_true", help="only time the run (wall and CPU per request, no cProfile)"
     )
     parser.add_argument("--no-auth", action="store_true", help="auth_disabled=True: no key check, rate limiter")
     args = parser.parse_args(argv)
-    if args.bypass_transform:
-        bypass_transform()
     upstream, base = start_upstream(latency_ms=args.latency_ms)
     profile = None if args.no_profile else cProfile.Profile()
     data_dir = tempfile.mkdtemp(prefix="calendy-bench-")
@@ -131,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     where = "without" if profile is None else "under"
     print(
         f"engine={args.engine} requests={args.requests} concurrency={args.concurrency} "
-        f"bypass_transform={args.bypass_transform} auth={not args.no_auth}: {where} the profiler, "
+        f"auth={not args.no_auth}: {where} the profiler, "
         f"wall {1000 * seconds / args.requests:.3f} ms/request, "
         f"CPU {1000 * cpu / args.requests:.3f} ms/request (process CPU, all threads: app and in-process client)"
     )

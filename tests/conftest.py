@@ -41,6 +41,9 @@ _DATA_DIR_ENV = "CALENDY_TESTS_TMP_DIR"
 # respx intercepts httpx's own transport, so apps and CLI commands under test talk to the mocked
 # model through the httpx backend; tests/test_llm_aiohttp.py runs the aiohttp one against a real server.
 os.environ["CALENDY_LLM_HTTP_BACKEND"] = "httpx"
+# Every server a test talks to is on loopback: a developer's proxy settings must not reroute it.
+for _proxy_variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    os.environ.pop(_proxy_variable, None)
 
 
 def test_data_dir() -> Path:

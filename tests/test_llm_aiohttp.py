@@ -77,6 +77,21 @@ async def test_answer_through_aiohttp(aio_client: httpx.AsyncClient, fake_model:
     assert sent["messages"][-1] == {"role": "user", "content": "줄넘기 11월 25일 거 삭제해줘"}
 
 
+async def test_the_environment_proxy_is_used(
+    fake_model: tuple[FakeModel, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY applies to the aiohttp backend as it does to httpx: the fake model is the proxy here."""
+    model, base = fake_model
+    model.mode, model.seen[:] = "ok", []
+    monkeypatch.setenv("HTTP_PROXY", base)
+    settings = make_settings(llm_base_url="http://model.invalid/v1", llm_http_backend="aiohttp")
+    async for client in open_client(settings):
+        response = await client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
+        assert response.status_code == 200, response.text
+    [(headers, _)] = model.seen
+    assert headers["host"] == "model.invalid"
+
+
 async def test_model_cookies_are_not_kept(aio_client: httpx.AsyncClient, fake_model: tuple[FakeModel, str]) -> None:
     """A cookie one call received must not ride along on the next (another user's) call."""
     for _ in range(2):

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -95,6 +96,9 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
         return None
     if http_client is None and settings.llm_http_backend == "aiohttp":
         http_client = CookielessClient(transport=AiohttpTransport())
+    elif http_client is None and urllib.request.getproxies():
+        # httpx applies HTTP(S)_PROXY only to a client that builds its own transports.
+        http_client = CookielessClient()
     elif http_client is None:
         http_client = CookielessClient(transport=PooledTransport(pools=settings.llm_http_pools))
     return AsyncOpenAI(

@@ -30,7 +30,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 limit=self._max_connections, keepalive_timeout=self._keepalive_s, ssl=self._ssl
             )
             # httpx decodes the body by its Content-Encoding; aiohttp must hand it over as sent.
-            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
+            # trust_env: HTTP(S)_PROXY and NO_PROXY apply, as they would to httpx's own stack.
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=True)
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

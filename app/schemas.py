@@ -112,7 +112,8 @@ class SqlRequest(BaseModel):
     @property
     def now_dt(self) -> datetime:
         """`now` as a naive datetime (the client's local time)."""
-        return datetime.strptime(self.now, TIME_FORMAT)
+        # Validated as exactly 'YYYY-MM-DD HH:MM:SS', which fromisoformat reads ~20x faster than strptime.
+        return datetime.fromisoformat(self.now)
 
 
 Status = Literal["ok", "no_such_plan", "not_understood"]

@@ -6,7 +6,7 @@ from typing import Any
 from app.llm.context import PromptRecords
 from app.llm.exemplars import Exemplar
 from app.llm.prompts import PromptTemplates, render
-from app.schemas import TIME_FORMAT, Category, HistoryTurn, Schedule, Todo
+from app.schemas import Category, HistoryTurn, Schedule, Todo
 
 Message = dict[str, Any]
 _WEEKDAYS = ["Monday 월요일", "Tuesday 화요일", "Wednesday 수요일", "Thursday 목요일",
@@ -35,7 +35,7 @@ def render_user_data(
     schedules: list[Schedule],
 ) -> str:
     """The user-data block: current time with its weekday, then ids and titles of the records."""
-    weekday = _WEEKDAYS[datetime.strptime(now, TIME_FORMAT).weekday()]
+    weekday = _WEEKDAYS[datetime.fromisoformat(now).weekday()]  # `now` is a validated timestamp
     return render(
         templates.user_data,
         now=now,

@@ -4,6 +4,7 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -90,6 +91,23 @@ async def test_the_environment_proxy_is_used(
         assert response.status_code == 200, response.text
     [(headers, _)] = model.seen
     assert headers["host"] == "model.invalid"
+
+
+async def test_a_netrc_file_does_not_touch_model_calls(
+    fake_model: tuple[FakeModel, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Credentials in ~/.netrc must not be added to (and clash with) the API key's header."""
+    model, base = fake_model
+    model.mode, model.seen[:] = "ok", []
+    netrc = tmp_path / "netrc"
+    netrc.write_text("default login someone password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    async for client in open_client(make_settings(llm_base_url=f"{base}/v1", llm_http_backend="aiohttp")):
+        response = await client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
+        assert response.status_code == 200, response.text
+    [(headers, _)] = model.seen
+    assert headers["authorization"] == "Bearer sk-test"
 
 
 async def test_model_cookies_are_not_kept(aio_client: httpx.AsyncClient, fake_model: tuple[FakeModel, str]) -> None:

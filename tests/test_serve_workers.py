@@ -162,6 +162,15 @@ def test_workers_that_cannot_start_stop_the_server(tmp_path: Path) -> None:
     assert code == 3, process.stderr.read().decode() if process.stderr else ""
 
 
+def test_a_second_server_on_the_same_port_is_refused(served: tuple[subprocess.Popen[bytes], str]) -> None:
+    """SO_REUSEPORT would let a second copy (same user) share the port and take half the traffic."""
+    _, base = served
+    second = start(int(base.rsplit(":", 1)[1]))
+    assert second.wait(timeout=60) == 1
+    assert second.stderr is not None
+    assert "Address already in use" in second.stderr.read().decode()
+
+
 def test_a_port_in_use_is_a_clear_error() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

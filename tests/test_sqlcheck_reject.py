@@ -151,6 +151,27 @@ def test_every_problem_is_listed_and_names_its_statement() -> None:
     assert any(r.startswith("statement 2 (UPDATE TODO SET") and "full times" in r for r in reasons)
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # A scalar function's name followed by "(" where it is no call: a name, a type, an alias.
+        "INSERT INTO TODO AS date (title, due_time) VALUES ('a', '2023-11-24 08:00:00')",
+        "INSERT INTO lower (title, due_time) VALUES ('a', '2023-11-24 08:00:00')",
+        "SELECT CAST(title AS date(5)) FROM TODO",
+        "SELECT * FROM TODO date(x)",
+        # A string is no function name, quoted or not.
+        "SELECT 'upper'(title) FROM TODO",
+        "SELECT N'lower'(title) FROM TODO",
+        'SELECT "lower"(title) FROM TODO',
+        "SELECT `trim`(title) FROM TODO",
+    ],
+)
+def test_function_names_out_of_place_are_refused_without_the_internal_mark(sql: str) -> None:
+    reasons = reasons_for(sql)
+    assert reasons
+    assert not any("\x00" in reason for reason in reasons)
+
+
 def test_a_nul_character_is_refused() -> None:
     # NUL marks the scalar calls inside the parser's token stream: no text may bring its own.
     (reason,) = reasons_for("SELECT * FROM TODO WHERE title = 'a\x00b'")
@@ -263,12 +284,23 @@ def test_records_that_do_not_fit_sqlite_are_rejected() -> None:
 WRITE_BOMB = "UPDATE TODO SET memo = (SELECT count(*) FROM TODO a, TODO b, TODO c WHERE a.id <> TODO.id) WHERE id > 0"
 
 
+ROLLBACK_INSERT = "INSERT OR ROLLBACK INTO TODO (id, title, due_time) VALUES (1, 'x', '2023-11-24 08:00:00')"
+
+
+def test_a_statement_that_ends_the_transaction_stops_the_dry_run() -> None:
+    with pytest.raises(SqlRejected) as caught:
+        dry_run(statements=[ROLLBACK_INSERT, "DELETE FROM TODO WHERE id = 2"], request=small_request(), schema=SCHEMA)
+    assert any("could not continue" in reason for reason in caught.value.reasons)
+
+
 @pytest.mark.parametrize(
     "first",
     [
         ["DELETE FROM TODO WHERE id = 1", "INSERT INTO TODO (title, due_time) VALUES ('a', '2023-11-24 08:00:00')"],
         ["INSERT INTO SCHEDULE (title) VALUES ('b')"],  # fails: NOT NULL
         [WRITE_BOMB],  # interrupted by the step limit in the middle of a write
+        # A conflict resolved by ROLLBACK ends the dry run's transaction; what follows would commit.
+        [ROLLBACK_INSERT, "DELETE FROM TODO WHERE id = 2"],
     ],
 )
 def test_the_shadow_db_is_empty_again_for_the_next_request(first: list[str]) -> None:

@@ -169,6 +169,8 @@ async def complete_chat(
         call.status, call.error = error.code, error.message
         runtime.circuit.record_failure()
         logger.warning("llm call failed", extra={"purpose": purpose, "code": error.code})
+        if error is exc:
+            raise  # already ours (an unreadable reply), with its own cause
         raise error from exc
     runtime.circuit.record_success()
     call.latency_ms = (time.perf_counter() - started) * 1000

@@ -1,7 +1,9 @@
 """HTTP transports under the openai client: aiohttp by default, or httpx's own spread over pools."""
 
+import asyncio
 import itertools
 import ssl
+import urllib.request
 
 import aiohttp
 import httpx
@@ -22,17 +24,30 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive_s = keepalive_s
         self._ssl = ssl.create_default_context()
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # HTTP(S)_PROXY and NO_PROXY, read once, as httpx reads them for a client of its own. Not
+        # aiohttp's trust_env: that also reads ~/.netrc, whose Basic auth clashes with the API key.
+        self._proxies = urllib.request.getproxies()
+        self._proxy_for: dict[tuple[str, str], str | None] = {}
 
     def _open_session(self) -> aiohttp.ClientSession:
-        # Opened on first use: a ClientSession belongs to the event loop that runs it.
-        if self._session is None or self._session.closed:
+        # A ClientSession belongs to the event loop it was opened on: one per loop, opened on first use.
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
             connector = aiohttp.TCPConnector(
                 limit=self._max_connections, keepalive_timeout=self._keepalive_s, ssl=self._ssl
             )
             # httpx decodes the body by its Content-Encoding; aiohttp must hand it over as sent.
-            # trust_env: HTTP(S)_PROXY and NO_PROXY apply, as they would to httpx's own stack.
-            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=True)
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
+            self._loop = loop
         return self._session
+
+    def _proxy(self, url: httpx.URL) -> str | None:
+        key = (url.scheme, url.host)
+        if key not in self._proxy_for:
+            bypass = not self._proxies or urllib.request.proxy_bypass(url.host)
+            self._proxy_for[key] = None if bypass else self._proxies.get(url.scheme) or self._proxies.get("all")
+        return self._proxy_for[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send one request; the response comes back fully read."""
@@ -52,9 +67,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body or None,
                 allow_redirects=False,
                 timeout=timeout,
+                proxy=self._proxy(request.url),
             ) as response:
                 content = await response.read()
-        except TimeoutError as exc:  # aiohttp's timeouts are TimeoutErrors too
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise httpx.ConnectTimeout(str(exc) or "connect timed out", request=request) from exc
+        except TimeoutError as exc:  # aiohttp's other timeouts are TimeoutErrors too
             raise httpx.ReadTimeout(str(exc) or "timed out", request=request) from exc
         except aiohttp.ClientConnectorError as exc:
             raise httpx.ConnectError(str(exc), request=request) from exc

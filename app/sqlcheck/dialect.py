@@ -62,6 +62,9 @@ _MARK = "\x00"
 
 
 _BOOLEAN_TOKENS = frozenset({TokenType.TRUE, TokenType.FALSE})
+# How the SQLite tokenizer types the names of SCALAR_FUNCTIONS: a bare word or a date/time keyword.
+# Strings and quoted identifiers are never marked ('upper'(x) must stay a string, and fail).
+_NAME_TOKENS = frozenset({TokenType.VAR, TokenType.DATE, TokenType.TIME, TokenType.DATETIME})
 
 
 def _mark_scalar_calls(tokens: list[Token]) -> tuple[list[Token], bool, bool]:
@@ -71,7 +74,8 @@ def _mark_scalar_calls(tokens: list[Token]) -> tuple[list[Token], bool, bool]:
         if token.token_type in _BOOLEAN_TOKENS:
             any_boolean = True
         if (
-            index + 1 < len(tokens)
+            token.token_type in _NAME_TOKENS
+            and index + 1 < len(tokens)
             and tokens[index + 1].token_type == TokenType.L_PAREN
             and token.text.upper() in SCALAR_FUNCTIONS
             and (index == 0 or tokens[index - 1].token_type != TokenType.DOT)
@@ -95,6 +99,11 @@ def _unmark(tree: exp.Expr, *, calls: bool, booleans: bool) -> exp.Expr:
             name = call.this
             if isinstance(name, str) and name.startswith(_MARK):
                 call.set("this", name[len(_MARK) :])
+        # A marked name the parser did not make a call of (`INSERT INTO TODO AS date (...)`) is
+        # malformed SQL; the mark must never reach a name, a type or an error message.
+        for node in tree.walk():
+            if any(isinstance(value, str) and _MARK in value for value in node.args.values()):
+                raise ParseError("a function name is used where it is not a function call")
     if booleans:
         for boolean in list(tree.find_all(exp.Boolean)):
             replacement = exp.Literal.number(1 if boolean.this else 0)

@@ -46,6 +46,11 @@ def dry_run(
                 problems.append(f"{statement_label(number, sql)}: {guard.explain(exc)}")
                 if guard.exhausted:
                     break
+            if not conn.in_transaction:
+                # SQLite ended the transaction itself (a rollback on an interrupt or a full
+                # database): the request's rows are gone, so later counts would mean nothing.
+                problems.append(f"{statement_label(number, sql)}: the dry run could not continue after it")
+                break
             changes.append(conn.total_changes - before)
     if problems:
         raise SqlRejected(problems)
@@ -126,9 +131,11 @@ def _shadow_db(request: SqlRequest, schema: ClientSchema) -> Iterator[sqlite3.Co
         conn.set_authorizer(None)
         conn.set_progress_handler(None, 0)
         try:
-            # An interrupted write (the step limit) may already have rolled the transaction back.
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            if not conn.in_transaction:
+                # Rolled back by SQLite mid-run: anything run after that was committed, so this
+                # connection is not known to be empty. It is not reused.
+                raise sqlite3.OperationalError("the dry run's transaction ended early")
+            conn.execute("ROLLBACK")
         except sqlite3.Error:
             conn.close()
         else:

@@ -81,3 +81,51 @@ def test_parse_commands_strips_bullets_and_duplicates() -> None:
     text = '1. 내일 운동\n2) 내일 운동\n- "Add gym tomorrow"\n\n* 모레 회의 삭제\n'
     assert parse_commands(text=text, n=10) == ["내일 운동", "Add gym tomorrow", "모레 회의 삭제"]
     assert parse_commands(text=text, n=2) == ["내일 운동", "Add gym tomorrow"]
+
+
+def _contexts(path: Path, count: int) -> Path:
+    lines = [json.dumps({"id": f"ctx-{i}", "now": "2023-11-23 20:25:39", **CONTEXT}) for i in range(count)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_contexts_run_side_by_side_within_the_concurrency(
+    env: Settings, tmp_path: Path, llm_mock: respx.MockRouter
+) -> None:
+    in_flight = peak = 0
+
+    async def slow_reply(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.05)
+        in_flight -= 1
+        return _reply(request)
+
+    llm_mock.post("/chat/completions").mock(side_effect=slow_reply)
+    contexts, out = _contexts(tmp_path / "contexts.jsonl", 6), tmp_path / "pairs.jsonl"
+    args = ["synth", "--contexts", str(contexts), "--n", "5", "--out", str(out), "--concurrency", "3"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "kept 6 pairs, rejected 12 commands" in result.output
+    assert sorted(pair["source"] for pair in _read(out)) == [f"synth:ctx-{i}" for i in range(6)]
+    assert peak == 3
+    generations = asyncio.run(fetch_rows("request_log", settings=env, min_rows=6, timeout_s=0.5, intent=None))
+    assert {row["status"] for row in generations if row["prompt"] is None} == {"ok"}
+
+
+def test_a_failing_model_stops_the_run_and_a_rerun_continues(
+    env: Settings, tmp_path: Path, llm_mock: respx.MockRouter
+) -> None:
+    route = llm_mock.post("/chat/completions").mock(return_value=httpx.Response(500, json={"error": {"message": "x"}}))
+    contexts, out = _contexts(tmp_path / "contexts.jsonl", 3), tmp_path / "pairs.jsonl"
+    args = ["synth", "--contexts", str(contexts), "--n", "5", "--out", str(out)]
+    failed = runner.invoke(cli, args)
+    assert failed.exit_code == 1
+    assert "re-run to continue" in failed.output
+    rows = asyncio.run(fetch_rows("request_log", settings=env, min_rows=1, timeout_s=0.5))
+    assert {row["error_code"] for row in rows} == {"llm_error"}
+    route.mock(side_effect=_reply)
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "kept 3 pairs, rejected 6 commands" in again.output

@@ -46,57 +46,90 @@ def _record() -> RequestRecord:
 
 
 async def _synthesize(
-    *, settings: Settings, contexts: list[SynthContext], n: int, files: SynthFiles, progress: Progress, task: TaskID
+    *,
+    settings: Settings,
+    contexts: list[SynthContext],
+    n: int,
+    files: SynthFiles,
+    progress: Progress,
+    task: TaskID,
+    concurrency: int,
 ) -> tuple[int, int]:
-    """Run every context; (pairs kept, commands rejected) of this run."""
+    """Run every context, `concurrency` model calls at a time; (pairs kept, commands rejected) of this run."""
     runtime = build_runtime(settings)
     engine = build_engine(settings)
     state = load_state(files=files)
-    kept = rejected = 0
-    try:
-        for context in contexts:
-            key = context.key()
-            prompts = state.commands.get(key)
-            if prompts is None:
-                record, calls = _record(), list[LlmCall]()
-                try:
-                    prompts = await generate_commands(runtime=runtime, context=context, n=n, calls=calls)
-                finally:
-                    await _log(engine=engine, settings=settings, record=record, calls=calls)
-                state.commands[key] = prompts
-                line = json.dumps({"context": key, "prompts": prompts}, ensure_ascii=False)
-                write_lines(path=files.commands, lines=[line], append=True)
-            for prompt in prompts:
-                if (key, prompt) in state.settled:
-                    progress.advance(task)
-                    continue
-                record, calls = _record(), list[LlmCall]()
-                record.prompt = prompt
-                pair, reason = await answer_command(runtime=runtime, context=context, prompt=prompt, calls=calls)
-                record.status, record.engine = ("ok" if pair else reason[:32]), "llm"
-                if pair is not None:
-                    record.request_body = pair.request.model_dump(mode="json")
-                    record.statements = [{"sql": sql} for sql in pair.sql]
-                    write_lines(path=files.out, lines=[pair_line(pair=pair)], append=True)
-                    kept += 1
-                else:
-                    record.http_status = 422
-                    line = json.dumps({"context": key, "prompt": prompt, "reason": reason}, ensure_ascii=False)
-                    write_lines(path=files.rejected, lines=[line], append=True)
-                    rejected += 1
-                await _log(engine=engine, settings=settings, record=record, calls=calls)
-                state.settled.add((key, prompt))
+    counts = {"kept": 0, "rejected": 0}
+    # Contexts run side by side, each one's commands in order: at most `concurrency` calls in flight.
+    limit = asyncio.Semaphore(concurrency)
+
+    async def commands_of(context: SynthContext) -> list[str]:
+        key = context.key()
+        prompts = state.commands.get(key)
+        if prompts is not None:
+            return prompts
+        record, calls = _record(), list[LlmCall]()
+        try:
+            async with limit:
+                prompts = await generate_commands(runtime=runtime, context=context, n=n, calls=calls)
+            record.status, record.engine = "ok", "llm"
+        except AppError as exc:
+            record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
+            raise
+        finally:
+            await _log(engine=engine, settings=settings, record=record, calls=calls)
+        state.commands[key] = prompts
+        line = json.dumps({"context": key, "prompts": prompts}, ensure_ascii=False)
+        write_lines(path=files.commands, lines=[line], append=True)
+        return prompts
+
+    async def run_context(context: SynthContext) -> None:
+        key = context.key()
+        for prompt in await commands_of(context):
+            if (key, prompt) in state.settled:
                 progress.advance(task)
+                continue
+            record, calls = _record(), list[LlmCall]()
+            record.prompt = prompt
+            async with limit:
+                pair, reason = await answer_command(runtime=runtime, context=context, prompt=prompt, calls=calls)
+            record.status, record.engine = ("ok" if pair else reason[:32]), "llm"
+            if pair is not None:
+                record.request_body = pair.request.model_dump(mode="json")
+                record.statements = [{"sql": sql} for sql in pair.sql]
+                write_lines(path=files.out, lines=[pair_line(pair=pair)], append=True)
+                counts["kept"] += 1
+            else:
+                record.http_status = 422
+                line = json.dumps({"context": key, "prompt": prompt, "reason": reason}, ensure_ascii=False)
+                write_lines(path=files.rejected, lines=[line], append=True)
+                counts["rejected"] += 1
+            await _log(engine=engine, settings=settings, record=record, calls=calls)
+            state.settled.add((key, prompt))
+            progress.advance(task)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for context in contexts:
+                group.create_task(run_context(context))
+    except BaseExceptionGroup as failed:
+        # The first failure stops the run (the others are cancelled); what is written stays, so a
+        # re-run continues from there.
+        first = next((exc for exc in failed.exceptions if isinstance(exc, AppError)), None)
+        if first is None:
+            raise
+        raise first from None
     finally:
         await runtime.aclose()
         await engine.dispose()
-    return kept, rejected
+    return counts["kept"], counts["rejected"]
 
 
 def synth_command(
     contexts: Annotated[Path, typer.Option(help="JSONL of user contexts (now, categories, todos, schedules).")],
     out: Annotated[Path, typer.Option(help="Pairs JSONL (appended to: re-running resumes).")],
     n: Annotated[int, typer.Option("--n", min=1, max=200, help="Commands to write per context.")] = 20,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Model calls in flight at once.")] = 4,
 ) -> None:
     """Generate commands per context, answer them through the production path, keep the valid pairs."""
     settings = get_settings()
@@ -114,7 +147,15 @@ def synth_command(
         task = progress.add_task("synth", total=len(loaded) * n)
         try:
             kept, rejected = asyncio.run(
-                _synthesize(settings=settings, contexts=loaded, n=n, files=files, progress=progress, task=task)
+                _synthesize(
+                    settings=settings,
+                    contexts=loaded,
+                    n=n,
+                    files=files,
+                    progress=progress,
+                    task=task,
+                    concurrency=concurrency,
+                )
             )
         except AppError as exc:
             raise fail(f"{exc.message} (re-run to continue where it stopped)") from exc

@@ -2,11 +2,10 @@
 
 import asyncio
 import json
-import ssl
 import time
 from dataclasses import dataclass, field
 
-import aiohttp
+from bench._wire import Connection, WireError, encode_request
 
 
 @dataclass
@@ -66,29 +65,28 @@ def _error_code(body: bytes) -> str:
 async def run_load(load: Load) -> Phase:
     """Send the load; stop at the count or the time limit.
 
-    aiohttp, not httpx: the load generator shares the machine's two cores with the service, and
-    aiohttp's client costs about a third of httpx's CPU per request (httpx with one shared pool is
-    worse still: httpcore's pool scan is O(connections x queued requests), encode/httpcore#1035).
-    `concurrency` connections are opened (by a GET of `warm_url`) before the clock starts.
+    `concurrency` keep-alive connections (bench/_wire.py: a few µs of CPU per request, where an
+    HTTP client library costs ~0.25 ms on the cores the service needs), opened and warmed by a GET
+    of `warm_url` before the clock starts.
     """
     phase = Phase()
     remaining = load.requests
-    headers = {"content-type": "application/json", **load.headers}
-    connector = aiohttp.TCPConnector(limit=load.concurrency, ssl=ssl.create_default_context())
-    timeout = aiohttp.ClientTimeout(total=60.0)
+    request = encode_request(
+        method="POST", url=load.url, headers={"Content-Type": "application/json", **load.headers}, body=load.body
+    )
+    connections = [await Connection.open(load.url) for _ in range(load.concurrency)]
 
-    async def worker(session: aiohttp.ClientSession, deadline: float) -> None:
+    async def worker(connection: Connection, deadline: float) -> None:
         nonlocal remaining
         while remaining > 0 and time.monotonic() < deadline:
             remaining -= 1
             started = time.perf_counter()
             try:
-                async with session.post(load.url, data=load.body, headers=headers) as response:
-                    status, body = response.status, await response.read()
-            except (aiohttp.ClientError, TimeoutError) as exc:
+                status, body = await asyncio.wait_for(connection.exchange(request), timeout=60.0)
+            except (WireError, OSError, TimeoutError) as exc:
                 key = exc.__class__.__name__
                 phase.errors[key] = phase.errors.get(key, 0) + 1
-                continue
+                return  # this connection is no longer usable
             elapsed = (time.perf_counter() - started) * 1000
             if status != 200:
                 key = f"HTTP {status} {_error_code(body)}"
@@ -98,22 +96,21 @@ async def run_load(load: Load) -> Phase:
             if load.read_service_ms:
                 phase.service_ms.append(float(json.loads(body)["timings_ms"]["service"]))
 
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    try:
         if load.warm_url:
-
-            async def warm() -> None:
-                async with session.get(load.warm_url) as response:
-                    await response.read()
-
-            await asyncio.gather(*(warm() for _ in range(load.concurrency)))
+            warm = encode_request(method="GET", url=load.warm_url, headers=load.headers)
+            await asyncio.gather(*(connection.exchange(warm) for connection in connections))
         if load.start_at:
             await asyncio.sleep(max(0.0, load.start_at - time.monotonic()))
         cpu = time.process_time()
         phase.started = time.monotonic()
         deadline = phase.started + load.max_s
-        await asyncio.gather(*(worker(session, deadline) for _ in range(load.concurrency)))
+        await asyncio.gather(*(worker(connection, deadline) for connection in connections))
         phase.ended = time.monotonic()
         phase.client_cpu_s = time.process_time() - cpu
+    finally:
+        for connection in connections:
+            connection.close()
     return phase
 
 

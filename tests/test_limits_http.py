@@ -1,5 +1,6 @@
 """Rate limits and request limits over HTTP, answered with the error body of api.md."""
 
+import asyncio
 import uuid
 from contextlib import AsyncExitStack
 from typing import Any
@@ -195,3 +196,30 @@ async def test_body_limit_is_configurable() -> None:
             "message": "the body is over 4096 bytes",
             "details": {"limit": 4096},
         }
+
+
+async def test_a_burst_at_the_start_of_a_window_reads_the_database_once() -> None:
+    """Requests in flight when a minute turns wait for one read of the total, not one upsert each."""
+    settings = limited_settings()
+    engine = build_engine(settings)
+    key_id = f"k{uuid.uuid4().hex[:8]}"
+    limiter = DatabaseRateLimiter(engine, sync_s=60)
+    reads = 0
+    add = limiter._add
+
+    async def counting_add(rows: list[tuple[str, int, int]]) -> list[int]:
+        nonlocal reads
+        reads += 1
+        return await add(rows)
+
+    limiter._add = counting_add  # type: ignore[method-assign]
+    try:
+        decisions = await asyncio.gather(*(limiter.hit(key_id=key_id, limit=30) for _ in range(50)))
+        assert reads == 1
+        assert sum(decision.allowed for decision in decisions) == 30
+        await limiter.sync()
+        [row] = await fetch_rows("rate_limit_windows", settings=settings, key_id=key_id)
+        assert row["count"] == 30  # every admission counted once
+    finally:
+        await limiter.aclose()
+        await engine.dispose()

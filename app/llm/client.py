@@ -64,6 +64,7 @@ class LlmRuntime:
     active_model: str | None = None
     circuit: CircuitBreaker = field(init=False)
     _next_refresh: float = field(default=0.0, init=False)
+    _refreshing: "asyncio.Task[None] | None" = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.circuit = CircuitBreaker(
@@ -76,11 +77,22 @@ class LlmRuntime:
         return self.active_model or self.settings.llm_model
 
     async def refresh_model(self) -> None:
-        """Re-read the active model when the refresh interval has passed (one reader at a time)."""
+        """Re-read the active model when the refresh interval has passed (one reader at a time).
+
+        The first read is waited for; later ones run in the background while requests go on with
+        the model read last (a read can wait behind the log writer for a second under load).
+        """
         if self.model_source is None or time.monotonic() < self._next_refresh:
             return
+        first = self._next_refresh == 0.0
         self._next_refresh = time.monotonic() + self.settings.active_model_refresh_s
-        self.active_model = await self.model_source()
+        if first:
+            self.active_model = await self.model_source()
+        elif self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.create_task(self._reread_model(self.model_source))
+
+    async def _reread_model(self, source: Callable[[], Awaitable[str | None]]) -> None:
+        self.active_model = await source()
 
     async def current_prefix(self) -> StaticPrefix:
         """The static prefix for the model that will answer (refreshing the active model first)."""

@@ -6,7 +6,8 @@ workers on any number of hosts add to the same number.
 
 With `sync_s` = 0 every request does that upsert before it is let through: exact, at the cost
 of a database round trip (about 1 ms of CPU) on every request. With `sync_s` > 0 (the default
-0.2 s) only a key's first request in a window, in each worker, waits for the database; after
+0.2 s) only a key's first request in a window, in each worker, waits for the database (requests
+arriving meanwhile wait for that same read instead of each doing their own); after
 that the worker decides from the total the database last returned plus what it has admitted
 since, and a background task adds those admissions to the shared count every `sync_s`, reading
 the new total back. A key can then exceed its limit by at most what the other workers admitted
@@ -47,6 +48,8 @@ class DatabaseRateLimiter:
         self._sync_s = sync_s
         self._windows = Windows(clock)
         self._counts: dict[str, _Count] = {}
+        # A key's window whose total is being read (batched mode), and when that read is done.
+        self._reading: dict[str, tuple[int, asyncio.Future[None]]] = {}
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         statement = insert(RateLimitWindow).values(
             key_id=bindparam("key_id"), window_start=bindparam("window_start"), count=bindparam("delta")
@@ -71,6 +74,12 @@ class DatabaseRateLimiter:
         if (blocked := self._windows.still_blocked(key_id=key_id, limit=limit, now=now, window=window)) is not None:
             return blocked
         entry = self._counts.get(key_id)
+        reading = self._reading.get(key_id)
+        if self._sync_s > 0 and (entry is None or entry.window != window) and reading and reading[0] == window:
+            # Another request is reading this window's total: wait for it rather than join a
+            # burst of upserts on one row (at each minute's turn, every request in flight did).
+            await asyncio.shield(reading[1])
+            entry = self._counts.get(key_id)
         if self._sync_s > 0 and entry is not None and entry.window == window:
             count = entry.known + entry.pending + 1
             decision = self._windows.decide(key_id=key_id, limit=limit, count=count, now=now, window=window)
@@ -78,13 +87,24 @@ class DatabaseRateLimiter:
                 entry.pending += 1
             return decision
         # Exact mode, or this key's first request in this window here: ask the database now.
+        done: asyncio.Future[None] | None = None
+        if self._sync_s > 0:
+            done = asyncio.get_running_loop().create_future()
+            self._reading[key_id] = (window, done)
         try:
             [count] = await self._add([(key_id, window, 1)])
         except (DBAPIError, OSError):
             # Availability over strictness: a database hiccup must not turn every request away.
             logger.exception("rate limiter: database unavailable, letting the request through")
             return Decision(allowed=True, limit=limit, count=0, retry_after_s=0)
-        self._counts[key_id] = _Count(window=window, known=count)
+        else:
+            self._counts[key_id] = _Count(window=window, known=count)
+        finally:
+            # Waiters resume with the count in place (or, on a failure, read the database themselves).
+            if done is not None:
+                done.set_result(None)
+                if self._reading.get(key_id) == (window, done):
+                    del self._reading[key_id]
         self._maybe_prune(window)
         return self._windows.decide(key_id=key_id, limit=limit, count=count, now=now, window=window)
 

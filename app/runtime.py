@@ -37,6 +37,7 @@ class Runtime:
     async def aclose(self) -> None:
         """Release the LLM client's connections (and the active-model reader's)."""
         if self.llm is not None:
+            await self.llm.aclose()
             await self.llm.client.close()
             if isinstance(self.llm.model_source, ActiveModelSource):
                 await self.llm.model_source.aclose()

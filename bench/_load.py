@@ -74,19 +74,25 @@ async def run_load(load: Load) -> Phase:
     request = encode_request(
         method="POST", url=load.url, headers={"Content-Type": "application/json", **load.headers}, body=load.body
     )
-    connections = [await Connection.open(load.url) for _ in range(load.concurrency)]
+    connections: list[Connection] = []
 
-    async def worker(connection: Connection, deadline: float) -> None:
+    async def worker(slot: int, deadline: float) -> None:
         nonlocal remaining
         while remaining > 0 and time.monotonic() < deadline:
             remaining -= 1
             started = time.perf_counter()
             try:
-                status, body = await asyncio.wait_for(connection.exchange(request), timeout=60.0)
+                status, body = await asyncio.wait_for(connections[slot].exchange(request), timeout=60.0)
             except (WireError, OSError, TimeoutError) as exc:
                 key = exc.__class__.__name__
                 phase.errors[key] = phase.errors.get(key, 0) + 1
-                return  # this connection is no longer usable
+                # That connection's framing is gone: the load goes on over a new one.
+                connections[slot].close()
+                try:
+                    connections[slot] = await Connection.open(load.url)
+                except OSError:
+                    return
+                continue
             elapsed = (time.perf_counter() - started) * 1000
             if status != 200:
                 key = f"HTTP {status} {_error_code(body)}"
@@ -97,6 +103,8 @@ async def run_load(load: Load) -> Phase:
                 phase.service_ms.append(float(json.loads(body)["timings_ms"]["service"]))
 
     try:
+        for _ in range(load.concurrency):
+            connections.append(await Connection.open(load.url))
         if load.warm_url:
             warm = encode_request(method="GET", url=load.warm_url, headers=load.headers)
             await asyncio.gather(*(connection.exchange(warm) for connection in connections))
@@ -105,7 +113,7 @@ async def run_load(load: Load) -> Phase:
         cpu = time.process_time()
         phase.started = time.monotonic()
         deadline = phase.started + load.max_s
-        await asyncio.gather(*(worker(connection, deadline) for connection in connections))
+        await asyncio.gather(*(worker(slot, deadline) for slot in range(len(connections))))
         phase.ended = time.monotonic()
         phase.client_cpu_s = time.process_time() - cpu
     finally:

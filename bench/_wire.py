@@ -89,6 +89,9 @@ class Connection(asyncio.Protocol):
         """Send one request and wait for its whole answer."""
         if self._transport is None or self._transport.is_closing():
             raise WireError("connection closed")
+        if self._buffer:
+            # One request at a time: bytes beyond the last answer mean the framing is lost.
+            raise WireError(f"{len(self._buffer)} unexpected bytes after the last answer")
         self._waiter = asyncio.get_running_loop().create_future()
         self._transport.write(request)
         return await self._waiter

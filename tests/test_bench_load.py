@@ -64,3 +64,27 @@ def test_an_answer_without_content_length_is_an_error() -> None:
             connection.close()
 
     asyncio.run(scenario())
+
+
+def test_bytes_beyond_an_answer_are_an_error_not_the_next_answer() -> None:
+    async def scenario() -> None:
+        async def answer_twice(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nno"
+            )
+            await writer.drain()
+            await reader.read()
+
+        server = await asyncio.start_server(answer_twice, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            connection = await Connection.open(f"http://127.0.0.1:{port}/")
+            request = encode_request(method="GET", url=f"http://127.0.0.1:{port}/", headers={})
+            assert await connection.exchange(request) == (200, b"ok")
+            await asyncio.sleep(0.05)
+            with pytest.raises(WireError, match="unexpected bytes"):
+                await connection.exchange(request)
+            connection.close()
+
+    asyncio.run(scenario())

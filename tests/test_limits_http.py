@@ -1,12 +1,14 @@
 """Rate limits and request limits over HTTP, answered with the error body of api.md."""
 
 import asyncio
+import types
 import uuid
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from app.db.engine import build_engine
 from app.db.keys import NewKey, create_api_key
@@ -223,3 +225,45 @@ async def test_a_burst_at_the_start_of_a_window_reads_the_database_once() -> Non
     finally:
         await limiter.aclose()
         await engine.dispose()
+
+
+@pytest.mark.parametrize("first_read", ["fails", "is_cancelled"])
+async def test_waiters_of_a_failed_first_read_read_once_more_and_lose_no_admission(first_read: str) -> None:
+    """After the first read of a window fails or is cancelled, one waiter reads next; counts add up."""
+
+    limiter = DatabaseRateLimiter(
+        cast(Any, types.SimpleNamespace(dialect=types.SimpleNamespace(name="sqlite"))), sync_s=60
+    )
+    shared = {"count": 0, "reads": 0}
+    gates: list[asyncio.Event] = []
+
+    async def fake_add(rows: list[tuple[str, int, int]]) -> list[int]:
+        shared["reads"] += 1
+        if shared["reads"] <= 2:  # the two window reads wait for the test; sync() does not
+            gate = asyncio.Event()
+            gates.append(gate)
+            await gate.wait()
+        if shared["reads"] == 1 and first_read == "fails":
+            raise DBAPIError("upsert", {}, Exception("database down"))
+        for _, _, delta in rows:
+            shared["count"] += delta
+        return [shared["count"]] * len(rows)
+
+    limiter._add = fake_add  # type: ignore[method-assign]
+    limiter._maybe_prune = lambda window: None  # type: ignore[method-assign]
+    first = asyncio.create_task(limiter.hit(key_id="k", limit=1000))
+    await asyncio.sleep(0)
+    waiters = [asyncio.create_task(limiter.hit(key_id="k", limit=1000)) for _ in range(5)]
+    await asyncio.sleep(0)
+    if first_read == "fails":
+        gates[0].set()
+    else:
+        first.cancel()
+    await asyncio.sleep(0.01)
+    assert shared["reads"] == 2  # one waiter reads; the others wait for it
+    gates[1].set()
+    results = await asyncio.gather(first, *waiters, return_exceptions=True)
+    decisions = [result for result in results if not isinstance(result, BaseException)]
+    await limiter.sync()
+    counted = sum(decision.allowed for decision in decisions) - (1 if first_read == "fails" else 0)  # fail-open
+    assert counted == shared["count"] == 5

@@ -71,3 +71,25 @@ async def test_long_expired_keys_wait_for_the_lookup(database: FakeDatabase) -> 
     database.fail = True
     with pytest.raises(OSError):
         await keys.authenticate(TOKEN)
+
+
+async def test_no_cached_answer_outlives_a_failed_lookup(database: FakeDatabase) -> None:
+    clock = [0.0]
+    keys = cache(clock)
+    assert await keys.authenticate(TOKEN) == KEY
+    clock[0] = 31.0
+    database.fail = True
+    assert await keys.authenticate(TOKEN) == KEY  # answered while the re-read runs...
+    await asyncio.sleep(0.1)  # ...which fails
+    with pytest.raises(OSError):  # from now on the database is asked, as for a key never seen
+        await keys.authenticate(TOKEN)
+
+
+async def test_aclose_stops_lookups_in_flight(database: FakeDatabase) -> None:
+    keys = cache([0.0])
+    database.delay_s = 10
+    pending = asyncio.ensure_future(keys.authenticate(TOKEN))
+    await asyncio.sleep(0.01)
+    await keys.aclose()
+    with pytest.raises(asyncio.CancelledError):
+        await pending

@@ -86,13 +86,22 @@ class LlmRuntime:
             return
         first = self._next_refresh == 0.0
         self._next_refresh = time.monotonic() + self.settings.active_model_refresh_s
-        if first:
-            self.active_model = await self.model_source()
-        elif self._refreshing is None or self._refreshing.done():
+        if self._refreshing is None or self._refreshing.done():
             self._refreshing = asyncio.create_task(self._reread_model(self.model_source))
+        if first:
+            await asyncio.shield(self._refreshing)
 
     async def _reread_model(self, source: Callable[[], Awaitable[str | None]]) -> None:
-        self.active_model = await source()
+        try:
+            self.active_model = await source()
+        except Exception:  # keep serving the model read last
+            logger.exception("could not re-read the active model")
+
+    async def aclose(self) -> None:
+        """Stop a re-read still running."""
+        if self._refreshing is not None and not self._refreshing.done():
+            self._refreshing.cancel()
+            await asyncio.gather(self._refreshing, return_exceptions=True)
 
     async def current_prefix(self) -> StaticPrefix:
         """The static prefix for the model that will answer (refreshing the active model first)."""

@@ -2,8 +2,8 @@
 
 A positive answer is cached for `ttl_s` (CALENDY_KEY_CACHE_S, 30 s by default). When it expires
 the key is looked up again in the background, once, while requests go on with the answer they
-had (for one more TTL at most): a revoked key keeps working on a worker that cached it for at
-most `ttl_s` plus one lookup.
+had (for one more TTL at most, and never past a failed lookup): a revoked key keeps working on a
+worker that cached it for at most `ttl_s` plus one lookup.
 Unknown keys are cached for at most 5 s, so a newly created key is usable almost at once and a
 flood of bad keys does not become a flood of queries; concurrent requests with a key not yet
 cached share one lookup. Entries are keyed by the key's hash; the key itself is not kept.
@@ -57,7 +57,13 @@ class KeyCache:
         return await asyncio.shield(lookup)
 
     async def _look_up(self, digest: str) -> KeyInfo | None:
-        info = await find_api_key(engine=self._engine, key_hash=digest)
+        try:
+            info = await find_api_key(engine=self._engine, key_hash=digest)
+        except BaseException:
+            # No answer stands beyond a failed re-read: the next request asks again (and gets a
+            # 503 while the database is down), as if the key had never been cached.
+            self._entries.pop(digest, None)
+            raise
         ttl = self._ttl if info is not None else self._negative_ttl
         if ttl > 0:
             self._entries[digest] = (self._clock() + ttl, info)
@@ -67,6 +73,13 @@ class KeyCache:
         elif digest in self._entries:
             del self._entries[digest]
         return info
+
+    async def aclose(self) -> None:
+        """Stop the lookups still running (at shutdown, before the engine goes)."""
+        lookups = list(self._lookups.values())
+        for lookup in lookups:
+            lookup.cancel()
+        await asyncio.gather(*lookups, return_exceptions=True)
 
     def clear(self) -> None:
         """Forget every cached answer."""

@@ -73,14 +73,7 @@ class DatabaseRateLimiter:
         now, window = self._windows.current()
         if (blocked := self._windows.still_blocked(key_id=key_id, limit=limit, now=now, window=window)) is not None:
             return blocked
-        entry = self._counts.get(key_id)
-        reading = self._reading.get(key_id)
-        if self._sync_s > 0 and (entry is None or entry.window != window) and reading and reading[0] == window:
-            # Another request is reading this window's total: wait for it rather than join a
-            # burst of upserts on one row (at each minute's turn, every request in flight did).
-            await asyncio.shield(reading[1])
-            entry = self._counts.get(key_id)
-        if self._sync_s > 0 and entry is not None and entry.window == window:
+        if self._sync_s > 0 and (entry := await self._window_entry(key_id, window)) is not None:
             count = entry.known + entry.pending + 1
             decision = self._windows.decide(key_id=key_id, limit=limit, count=count, now=now, window=window)
             if decision.allowed:
@@ -98,15 +91,33 @@ class DatabaseRateLimiter:
             logger.exception("rate limiter: database unavailable, letting the request through")
             return Decision(allowed=True, limit=limit, count=0, retry_after_s=0)
         else:
-            self._counts[key_id] = _Count(window=window, known=count)
+            current = self._counts.get(key_id)
+            if current is not None and current.window == window:
+                # Admissions counted here meanwhile (pending) stay; the total only grows.
+                current.known = max(current.known, count)
+            elif current is None or current.window < window:
+                self._counts[key_id] = _Count(window=window, known=count)
         finally:
-            # Waiters resume with the count in place (or, on a failure, read the database themselves).
+            # Waiters resume with the count in place; after a failure one of them reads next.
             if done is not None:
                 done.set_result(None)
                 if self._reading.get(key_id) == (window, done):
                     del self._reading[key_id]
         self._maybe_prune(window)
         return self._windows.decide(key_id=key_id, limit=limit, count=count, now=now, window=window)
+
+    async def _window_entry(self, key_id: str, window: int) -> _Count | None:
+        """This worker's count of the key's window, waiting while another request reads it; None: read it."""
+        while True:
+            entry = self._counts.get(key_id)
+            if entry is not None and entry.window == window:
+                return entry
+            reading = self._reading.get(key_id)
+            if reading is None or reading[0] != window:
+                return None
+            # Another request is reading this window's total: wait for it rather than join a
+            # burst of upserts on one row (at each minute's turn, every request in flight did).
+            await asyncio.shield(reading[1])
 
     async def sync(self) -> None:
         """Add what this worker admitted to the shared counts and read the totals back."""

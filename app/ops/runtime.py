@@ -32,6 +32,7 @@ class Ops:
     async def aclose(self) -> None:
         """Drain the log writer, then close the database connections."""
         try:
+            await self.keys.aclose()
             await self.limiter.aclose()
             await self.writer.close()
         finally:

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     summary_max_chars: int = Field(default=500, ge=50)
     # Freeze start-up objects out of the garbage collector (tests that build many apps turn it off).
     gc_freeze: bool = True
+    # The collector's thresholds in each worker (gc.set_threshold; Python's own are [700, 10, 10]).
+    # None (tests) leaves them alone.
+    gc_thresholds: tuple[int, int, int] | None = (10_000, 50, 10)
     # SQLite VM steps a dry run may take before it is stopped (stops recursive-CTE bombs).
     shadow_max_steps: int = Field(default=200_000, ge=1000)
 

@@ -78,6 +78,7 @@ def make_settings(**overrides: Any) -> Settings:
         "llm_timeout_s": 5.0,
         "auth_disabled": True,
         "gc_freeze": False,
+        "gc_thresholds": None,
         "data_dir": test_data_dir(),
         "database_url": test_database_url(),
         "log_flush_interval_s": 0.05,

@@ -178,31 +178,31 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
+def _own_cpu_seconds(pid: int) -> float | None:
+    """User+system CPU seconds of one process (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User+system CPU seconds of `pid` and its descendants."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for member in process_tree(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+    return sum(_own_cpu_seconds(member) or 0.0 for member in process_tree(pid))
 
 
 def worker_cpu_seconds(pid: int) -> dict[int, float]:
     """Own CPU seconds of each descendant of `pid` (the service's workers), by pid."""
-    ticks = os.sysconf("SC_CLK_TCK")
     seconds: dict[int, float] = {}
     for member in process_tree(pid)[1:]:
         try:
             if b"resource_tracker" in Path(f"/proc/{member}/cmdline").read_bytes():
                 continue  # multiprocessing's helper beside spawned workers, not a worker
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        seconds[member] = (int(fields[11]) + int(fields[12])) / ticks
+        if (own := _own_cpu_seconds(member)) is not None:
+            seconds[member] = own
     return seconds
 
 

@@ -130,16 +130,18 @@ def _shadow_db(request: SqlRequest, schema: ClientSchema) -> Iterator[sqlite3.Co
     finally:
         conn.set_authorizer(None)
         conn.set_progress_handler(None, 0)
-        try:
-            if not conn.in_transaction:
-                # Rolled back by SQLite mid-run: anything run after that was committed, so this
-                # connection is not known to be empty. It is not reused.
-                raise sqlite3.OperationalError("the dry run's transaction ended early")
-            conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            conn.close()
-        else:
+        # Reused only when the rollback empties it: a transaction SQLite ended mid-run left
+        # whatever ran after it committed.
+        reusable = conn.in_transaction
+        if reusable:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                reusable = False
+        if reusable:
             pool[schema.ddl] = conn
+        else:
+            conn.close()
 
 
 def _new_connection(ddl: str) -> sqlite3.Connection:

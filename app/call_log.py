@@ -40,6 +40,8 @@ def llm_call_rows(*, request_id: str, calls: list[LlmCall], store_text: bool) ->
 
 def log_llm_calls(*, request_id: str, route: str, calls: list[LlmCall]) -> None:
     """Write one structured line per call the request made, whatever its outcome."""
+    if not logger.isEnabledFor(logging.INFO):
+        return  # the JSON would be built for nothing
     # The message itself is a JSON object (what log pipelines and the tests parse).
     for number, call in enumerate(calls, 1):
         logger.info(

@@ -1,11 +1,14 @@
-"""The chat body encoder: the same bytes as the openai client's own JSON, prefix reused or not."""
+"""The chat body encoder (the same bytes as the openai client's own JSON, prefix reused or not) and chat URL."""
 
 import json
 
 import pytest
+from openai._models import FinalRequestOptions
 from openai._utils._json import openapi_dumps
 
 from app.llm.body import StaticPrefix, encode_chat_body
+from app.llm.client import LlmRuntime, build_llm_client
+from tests.conftest import make_settings
 
 PREFIX = [{"role": "system", "content": '규칙 "quoted"\n'}, {"role": "user", "content": "예시 ✓"}]
 TAIL = [{"role": "user", "content": "내일 8시 알골 과제 추가"}]
@@ -36,3 +39,17 @@ def test_messages_not_starting_with_the_prefix_are_encoded_in_full() -> None:
 def test_empty_prefix() -> None:
     body = encode_chat_body(model="m", messages=TAIL, prefix=StaticPrefix.of([]))
     assert json.loads(body) == {"model": "m", "messages": TAIL, "temperature": 0}
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1/", "https://api.openai.com/v1", "http://ollama:11434/"],
+)
+def test_chat_url_is_where_the_client_would_send_a_relative_path(base_url: str) -> None:
+    settings = make_settings(llm_base_url=base_url, llm_api_key="sk-test", llm_model="m")
+    client = build_llm_client(settings)
+    assert client is not None
+    runtime = LlmRuntime(client=client, settings=settings)
+    request = client._build_request(FinalRequestOptions.construct(method="post", url="/chat/completions"))
+    assert runtime.chat_url == str(request.url)
+    assert runtime.chat_url.endswith("/chat/completions") and "//chat" not in runtime.chat_url

@@ -84,20 +84,21 @@ class RequestContextMiddleware:
         self.metrics.observe_llm_calls(record.calls)
         if route in UNLOGGED_ROUTES:
             return
-        logger.info(
-            "request",
-            extra={
-                "event": "request",
-                "request_id": record.request_id,
-                "method": record.method,
-                "path": record.path,
-                "status": status,
-                "latency_ms": round(record.latency_ms, 3),
-                "key_id": record.key_id,
-                "engine": record.engine,
-                "error_code": record.error_code,
-            },
-        )
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "request",
+                extra={
+                    "event": "request",
+                    "request_id": record.request_id,
+                    "method": record.method,
+                    "path": record.path,
+                    "status": status,
+                    "latency_ms": round(record.latency_ms, 3),
+                    "key_id": record.key_id,
+                    "engine": record.engine,
+                    "error_code": record.error_code,
+                },
+            )
         log_llm_calls(request_id=record.request_id, route=record.route, calls=record.calls)
         ops = getattr(scope["app"].state, "ops", None) if "app" in scope else None
         if ops is not None:

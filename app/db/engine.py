@@ -1,5 +1,6 @@
 """Database URLs and the async engine: aiosqlite for SQLite, asyncpg for PostgreSQL."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,18 @@ from app.settings import Settings
 
 DEFAULT_FILE = "calendy.db"
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
+
+
+class EncodedJson(str):
+    """JSON text already encoded (by pydantic's serializer), written to a JSON column as it is."""
+
+
+def _json_text(value: Any) -> str:
+    # A request body is dumped straight to JSON text by pydantic: no dict in between, and no
+    # second encoding here (a fiftieth of a request's CPU). Everything else as SQLAlchemy would.
+    if isinstance(value, EncodedJson):
+        return value
+    return json.dumps(value)
 
 
 def database_url(settings: Settings) -> URL:
@@ -51,7 +64,7 @@ def build_engine(settings: Settings) -> AsyncEngine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # One connection serialises this process's writes in the pool's queue instead of in
         # SQLite's busy handler, which sleeps in whole milliseconds when two connections collide.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, json_serializer=_json_text)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
@@ -60,4 +73,5 @@ def build_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
+        json_serializer=_json_text,
     )

@@ -7,6 +7,7 @@ import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -70,6 +71,12 @@ class LlmRuntime:
         self.circuit = CircuitBreaker(
             failures=self.settings.llm_circuit_failures, reset_s=self.settings.llm_circuit_reset_s
         )
+
+    @cached_property
+    def chat_url(self) -> str:
+        """The chat endpoint, absolute: the client then neither parses nor merges it with its base URL."""
+        base = self.client.base_url
+        return str(base.copy_with(raw_path=base.raw_path.rstrip(b"/") + b"/chat/completions"))
 
     @property
     def model(self) -> str:
@@ -178,7 +185,7 @@ async def complete_chat(
             # 50-message prompt), and, given bytes and asked for the raw response, its JSON
             # encoding and its model construction (a quarter of its remaining cost).
             response = await runtime.client.post(
-                "/chat/completions",
+                runtime.chat_url,
                 cast_to=httpx.Response,
                 content=body,
                 options={"timeout": min(settings.llm_timeout_s, remaining)},

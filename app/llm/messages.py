@@ -16,14 +16,17 @@ _WEEKDAYS = ["Monday 월요일", "Tuesday 화요일", "Wednesday 수요일", "Th
 def _cell(value: object) -> str:
     if value is None:
         return "NULL"
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "1" if value else "0"
+    text = str(value)
     # A title with '|' or a newline must not break the table the model reads.
-    return str(value).replace("\n", " ").replace("|", "/")
+    if "|" in text or "\n" in text:
+        return text.replace("\n", " ").replace("|", "/")
+    return text
 
 
 def _rows(rows: list[list[object]]) -> str:
-    return "\n".join(" | ".join(_cell(value) for value in row) for row in rows) or "(none)"
+    return "\n".join(" | ".join([_cell(value) for value in row]) for row in rows) or "(none)"
 
 
 def render_user_data(

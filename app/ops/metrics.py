@@ -6,6 +6,7 @@ prometheus-client then writes every worker's values there and /metrics sums them
 """
 
 import os
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -56,6 +57,10 @@ class Metrics:
         self.auth_failures = Counter("calendy_auth_failures", "Requests refused for their key.", ["reason"], registry=r)
         self.rate_limited = Counter("calendy_rate_limited", "Requests refused by the rate limit.", registry=r)
         self.feedback = Counter("calendy_feedback", "Feedback received.", ["outcome"], registry=r)
+        # Labelled children of the per-request metrics, looked up once per label set: `labels()`
+        # validates and locks on every call, several times a request. The label sets are bounded
+        # (route templates, statuses, engines, call purposes).
+        self._children: dict[tuple[object, ...], Any] = {}
         self.log_rows = Counter(
             "calendy_request_log_rows", "Request-log rows, by what became of them.", ["result"], registry=r
         )
@@ -71,25 +76,32 @@ class Metrics:
         for reason in ("missing", "invalid"):
             self.auth_failures.labels(reason=reason)
 
+    def _child(self, metric: Counter | Histogram, *values: str) -> Any:
+        key = (id(metric), *values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
+
     def observe_request(self, *, route: str, method: str, status: int, engine: str | None, seconds: float) -> None:
         """Count one answered request and its latency."""
         engine_label = engine or "none"
-        self.requests.labels(route=route, method=method, status=str(status), engine=engine_label).inc()
-        self.request_seconds.labels(route=route, engine=engine_label).observe(seconds)
+        self._child(self.requests, route, method, str(status), engine_label).inc()
+        self._child(self.request_seconds, route, engine_label).observe(seconds)
 
     def observe_llm_calls(self, calls: list[LlmCall]) -> None:
         """Count a request's LLM calls, their tokens, rejections and repairs."""
         for call in calls:
-            self.llm_calls.labels(purpose=call.purpose, status=call.status).inc()
-            self.llm_seconds.labels(purpose=call.purpose).observe(call.latency_ms / 1000)
+            self._child(self.llm_calls, call.purpose, call.status).inc()
+            self._child(self.llm_seconds, call.purpose).observe(call.latency_ms / 1000)
             if call.usage is not None:
-                self.llm_tokens.labels(kind="prompt").inc(call.usage.prompt_tokens)
-                self.llm_tokens.labels(kind="completion").inc(call.usage.completion_tokens)
-                self.llm_tokens.labels(kind="cached").inc(call.usage.cached_tokens)
+                self._child(self.llm_tokens, "prompt").inc(call.usage.prompt_tokens)
+                self._child(self.llm_tokens, "completion").inc(call.usage.completion_tokens)
+                self._child(self.llm_tokens, "cached").inc(call.usage.cached_tokens)
             if call.status == "rejected":
-                self.validation_rejections.labels(purpose=call.purpose).inc()
+                self._child(self.validation_rejections, call.purpose).inc()
             if call.purpose == "repair":
-                self.repairs.labels(result="succeeded" if call.status == "ok" else "failed").inc()
+                self._child(self.repairs, "succeeded" if call.status == "ok" else "failed").inc()
 
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type (summed over workers in multiprocess mode)."""

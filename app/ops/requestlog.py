@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.db.engine import EncodedJson
 from app.llm.client import LlmCall
 from app.schemas import SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
 
@@ -34,7 +35,8 @@ class RequestRecord:
     engine: str | None = None
     model: str | None = None
     prompt: str | None = None
-    request_body: dict[str, Any] | None = None
+    # The parsed body as JSON text (EncodedJson), or as a dict (rows built by `calendy synth`).
+    request_body: EncodedJson | dict[str, Any] | None = None
     statements: list[dict[str, Any]] | None = None
     # The service functions append to this list as calls happen, so calls made before a
     # timeout or a cancellation are still here when the row is written.
@@ -60,7 +62,7 @@ class RequestRecord:
     def note_sql_request(self, request: SqlRequest) -> None:
         """The parsed /v1/sql body: its prompt and records."""
         self.prompt = request.prompt
-        self.request_body = request.model_dump(mode="json")
+        self.request_body = EncodedJson(request.model_dump_json())
 
     def note_sql_response(self, response: SqlResponse) -> None:
         """The /v1/sql answer: status, intent, engine, statements."""
@@ -70,7 +72,7 @@ class RequestRecord:
 
     def note_summary_request(self, request: SummaryRequest) -> None:
         """The parsed /v1/summary body (its plans are the input, there is no prompt)."""
-        self.request_body = request.model_dump(mode="json")
+        self.request_body = EncodedJson(request.model_dump_json())
 
     def note_summary_response(self, response: SummaryResponse) -> None:
         """The /v1/summary answer: the engine and the briefing."""

@@ -137,6 +137,23 @@ def test_conversion_runs_in_order_on_one_database() -> None:
     assert [item.changed_rows for item in checked] == [1, 1, 0]
 
 
+# The dry run loads only the tables a statement names: one that reads another table still counts
+# right, and a category id is accepted without the CATEGORY rows (no foreign keys enforced).
+NAMED_TABLE_CHANGES = [
+    ("DELETE FROM TODO WHERE category_id IN (SELECT id FROM CATEGORY WHERE title = '과제')", 4),
+    ("UPDATE TODO SET category_id = 3 WHERE id = 1", 1),
+    ("DELETE FROM SCHEDULE WHERE category_id = (SELECT id FROM CATEGORY WHERE title = '동아리')", 1),
+    ("UPDATE SCHEDULE SET memo = (SELECT title FROM TODO WHERE id = 2) WHERE id = 3", 1),
+    ("SELECT * FROM TODO WHERE category_id = 1", 0),
+]
+
+
+@pytest.mark.parametrize(("sql", "changed"), NAMED_TABLE_CHANGES)
+def test_rows_changed_with_only_the_named_tables_loaded(sql: str, changed: int) -> None:
+    (checked,) = check_sql(sql=sql, request=typical_request(), schema=SCHEMA)
+    assert checked.changed_rows == changed
+
+
 def test_statements_are_split_and_regenerated_without_semicolons() -> None:
     sql = "INSERT INTO TODO (title, due_time) VALUES ('a;b', '2023-11-24 08:00:00'); DELETE FROM TODO WHERE id = 1;"
     checked = check_sql(sql=sql, request=typical_request(), schema=SCHEMA)

@@ -48,7 +48,8 @@ def check_sql(
         descriptions = _check_statically(nodes, rendered, request=request, schema=schema)
     except RecursionError as exc:
         raise SqlRejected(["the SQL is nested too deeply"]) from exc
-    changes = dry_run(statements=rendered, request=request, schema=schema, max_steps=max_steps)
+    named = frozenset(table.name.upper() for node in nodes for table in node.find_all(exp.Table))
+    changes = dry_run(statements=rendered, request=request, schema=schema, max_steps=max_steps, tables=named)
     problems = [
         f"{statement_label(number, description.statement.sql)}: {problem}"
         for number, (description, changed) in enumerate(zip(descriptions, changes, strict=True), 1)

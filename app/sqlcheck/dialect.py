@@ -1,9 +1,14 @@
 """The sqlglot dialect the validator parses and regenerates SQL with: SQLite, kept verbatim."""
 
+import threading
+
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
 from sqlglot.errors import ErrorLevel, ParseError
+from sqlglot.generator import Generator
+from sqlglot.parser import Parser
 from sqlglot.tokenizer_core import Token, TokenType
+from sqlglot.tokens import Tokenizer
 
 # Scalar functions the validator allows. sqlglot would turn some of them into typed nodes that it
 # regenerates differently (substr -> SUBSTRING, ifnull -> COALESCE, strftime with a translated
@@ -59,6 +64,19 @@ SQLITE_FUNCTION_NAMES = frozenset(
 _SQLITE = SQLite()
 # A prefix no token of real SQL text can start with: text holding NUL is refused before parsing.
 _MARK = "\x00"
+
+
+class _Tools(threading.local):
+    """This thread's tokenizer, parser and generator: each resets itself per call, and building
+    them anew cost as much as tokenizing a short statement."""
+
+    def __init__(self) -> None:
+        self.tokenizer: Tokenizer = _SQLITE.tokenizer()
+        self.parser: Parser = _SQLITE.parser(error_level=ErrorLevel.RAISE)
+        self.generator: Generator = _SQLITE.generator(comments=False)
+
+
+_tools = _Tools()
 
 
 _BOOLEAN_TOKENS = frozenset({TokenType.TRUE, TokenType.FALSE})
@@ -117,15 +135,15 @@ def parse_sql(text: str) -> list[exp.Expr | None]:
     """Split and parse SQL text into statements (None for an empty one); raises sqlglot errors."""
     if _MARK in text:
         raise ParseError("the SQL contains a NUL character")
-    tokens, calls, booleans = _mark_scalar_calls(_SQLITE.tokenize(text))
-    trees = _SQLITE.parser(error_level=ErrorLevel.RAISE).parse(tokens, text)
+    tokens, calls, booleans = _mark_scalar_calls(_tools.tokenizer.tokenize(text))
+    trees = _tools.parser.parse(tokens, text)
     return [None if tree is None else _unmark(tree, calls=calls, booleans=booleans) for tree in trees]
 
 
 def render(node: exp.Expr) -> str:
     """A node as SQLite text, comments dropped (they could hide text from a reviewer)."""
     # No defensive copy: transpile() does the same, and the caller checks the very tree it rendered.
-    return _SQLITE.generate(node, copy=False, comments=False)
+    return _tools.generator.generate(node, copy=False)
 
 
 def statement_label(number: int, sql: str) -> str:

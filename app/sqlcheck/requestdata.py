@@ -1,6 +1,6 @@
 """Which table each list of records in a request fills, and the ids the client sent."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from app.schemas import Record, SqlRequest
 
@@ -13,6 +13,32 @@ def records_by_table(request: SqlRequest) -> dict[str, Sequence[Record]]:
     return {table: getattr(request, attribute) for table, attribute in RECORD_LISTS.items()}
 
 
-def sent_ids(request: SqlRequest) -> dict[str, frozenset[int]]:
-    """The ids the client sent, per table; statements may name no others."""
-    return {table: frozenset(record.id for record in records) for table, records in records_by_table(request).items()}
+class SentIds(Mapping[str, frozenset[int]]):
+    """The ids the client sent, per table; statements may name no others.
+
+    A table's set is built when a statement first names one of its ids: most statements name
+    ids of one table, and a user may send thousands of records of the others.
+    """
+
+    def __init__(self, request: SqlRequest):
+        self._request = request
+        self._ids: dict[str, frozenset[int]] = {}
+
+    def __getitem__(self, table: str) -> frozenset[int]:
+        ids = self._ids.get(table)
+        if ids is None:
+            attribute = RECORD_LISTS[table]  # KeyError for a table the request has no list of
+            records: Sequence[Record] = getattr(self._request, attribute)
+            ids = self._ids[table] = frozenset(record.id for record in records)
+        return ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(RECORD_LISTS)
+
+    def __len__(self) -> int:
+        return len(RECORD_LISTS)
+
+
+def sent_ids(request: SqlRequest) -> SentIds:
+    """The ids the client sent, per table (each table's set built on first use)."""
+    return SentIds(request)

@@ -9,6 +9,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.api.body import document_bodies
 from app.api.errors import install_error_handlers
 from app.api.guard import GuardMiddleware
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -17,6 +18,7 @@ from app.api.routes import router
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
 from app.runtime import LocalEngine, build_runtime
+from app.schemas import SqlRequest, SummaryRequest
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("calendy")
@@ -77,4 +79,5 @@ def create_app(
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)
+    document_bodies(app, [SqlRequest, SummaryRequest])
     return app

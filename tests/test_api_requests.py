@@ -1,5 +1,6 @@
 """Bad requests get a 4xx with the error body of api.md, never a 500."""
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -89,3 +90,25 @@ async def test_chunked_body_over_limit() -> None:
         assert response.status_code == 413
         assert response.json()["error"]["code"] == "payload_too_large"
         assert response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [
+        ("application/json", 200),
+        ("application/json; charset=utf-8", 200),
+        ("Application/JSON", 200),
+        ("application/vnd.calendy+json", 200),
+        (None, 422),
+        ("text/plain", 422),
+        ("application/x-www-form-urlencoded", 422),
+        ("multipart/form-data; boundary=x", 422),
+    ],
+)
+async def test_body_content_type(offline_client: httpx.AsyncClient, content_type: str | None, status: int) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    raw = json.dumps(sql_request("내일 오후 3시 치과 추가", engine="local")).encode()
+    response = await offline_client.post("/v1/sql", content=raw, headers=headers)
+    assert response.status_code == status
+    if status == 422:
+        assert response.json()["error"]["details"][0]["field"] == "body"

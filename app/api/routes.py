@@ -6,8 +6,9 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from app.api.body import json_body
 from app.api.limits import check_sql_limits, check_summary_limits
-from app.deps import ApiKeyDep, CallContextDep, OpsDep, RuntimeDep
+from app.deps import ApiKeyDep, OpsDep, RuntimeDep, SqlCallDep, SummaryCallDep
 from app.ops.feedback import record_feedback
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
 from app.schemas import ErrorBody, SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
@@ -51,28 +52,28 @@ def _json_response(model: BaseModel) -> Response:
     return Response(to_json(model), media_type="application/json")
 
 
-@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS)
-async def post_sql(body: SqlRequest, ctx: CallContextDep) -> Response:
+@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS, openapi_extra=json_body(SqlRequest))
+async def post_sql(call: SqlCallDep) -> Response:
     """Turn a natural-language command into validated SQLite statements."""
-    check_sql_limits(request=body, settings=ctx.settings)
-    ctx.record.note_sql_request(body)
+    check_sql_limits(request=call.body, settings=call.settings)
+    call.record.note_sql_request(call.body)
     # The record owns the calls list: calls made before a failure or a cancellation are logged.
     response = await convert_command(
-        runtime=ctx.runtime, request=body, request_id=ctx.request_id, calls=ctx.record.calls
+        runtime=call.runtime, request=call.body, request_id=call.request_id, calls=call.record.calls
     )
-    ctx.record.note_sql_response(response)
+    call.record.note_sql_response(response)
     return _json_response(response)
 
 
-@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS)
-async def post_summary(body: SummaryRequest, ctx: CallContextDep) -> Response:
+@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS, openapi_extra=json_body(SummaryRequest))
+async def post_summary(call: SummaryCallDep) -> Response:
     """Brief the plans the client selected, in at most 500 characters."""
-    check_summary_limits(request=body, settings=ctx.settings)
-    ctx.record.note_summary_request(body)
+    check_summary_limits(request=call.body, settings=call.settings)
+    call.record.note_summary_request(call.body)
     response = await summarize_plans(
-        runtime=ctx.runtime, request=body, request_id=ctx.request_id, calls=ctx.record.calls
+        runtime=call.runtime, request=call.body, request_id=call.request_id, calls=call.record.calls
     )
-    ctx.record.note_summary_response(response)
+    call.record.note_summary_response(response)
     return _json_response(response)
 
 

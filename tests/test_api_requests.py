@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.main import create_app
 from tests.conftest import make_settings, open_client, sql_request
 
 pytestmark = pytest.mark.anyio
@@ -112,3 +113,41 @@ async def test_body_content_type(offline_client: httpx.AsyncClient, content_type
     assert response.status_code == status
     if status == 422:
         assert response.json()["error"]["details"][0]["field"] == "body"
+
+
+async def test_a_body_with_a_utf8_byte_order_mark_is_read(offline_client: httpx.AsyncClient) -> None:
+    raw = b"\xef\xbb\xbf" + json.dumps(sql_request("내일 오후 3시 치과 추가", engine="local")).encode()
+    response = await offline_client.post("/v1/sql", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 200
+
+
+async def test_an_empty_body_is_missing_whatever_its_type(offline_client: httpx.AsyncClient) -> None:
+    response = await offline_client.post("/v1/sql", content=b"", headers={"content-type": "text/plain"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["type"] == "missing"
+
+
+@pytest.mark.parametrize("path", ["/v1/sql", "/v1/summary"])
+async def test_a_client_gone_mid_body_gets_a_400_not_a_500(path: str) -> None:
+    app = create_app(settings=make_settings(llm_api_key=None, llm_base_url=None))
+    messages: list[dict[str, Any]] = [
+        {"type": "http.request", "body": b'{"prompt": "x", ', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "client": ("10.0.0.1", 5),
+        "server": ("service.test", 80), "headers": [(b"content-type", b"application/json"), (b"host", b"service.test")],
+    }  # fmt: skip
+    async with app.router.lifespan_context(app):
+        await app(scope, receive, send)  # raises nothing: no "unhandled error", no 500
+    (start,) = [message for message in sent if message["type"] == "http.response.start"]
+    assert start["status"] == 400

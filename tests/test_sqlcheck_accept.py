@@ -1,14 +1,17 @@
 """The SQL validator accepts correct SQL and describes it: devset gold, common shapes, output fields."""
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlglot import exp
 
 from app.evaluation.cases import load_cases, request_from_case
 from app.schemas import SqlRequest
 from app.settings import PROJECT_ROOT
 from app.sqlcheck import check_sql, load_client_schema
+from app.sqlcheck.dialect import parse_sql
 
 SCHEMA = load_client_schema(PROJECT_ROOT / "prompts" / "schema.sql")
 DEVSET = Path("/work/shared/devset/devset.jsonl")
@@ -259,3 +262,43 @@ def test_statement_description(
     assert statement.destructive == (kind in ("update", "delete"))
     assert statement.preview_sql == preview
     assert item.changed_rows == changed
+
+
+def _tables_sqlite_touches(sql: str) -> set[str]:
+    """The schema tables SQLite itself would read or write for `sql` (its authorizer, at compile time)."""
+    touched: set[str] = set()
+
+    def authorize(action: int, arg1: str | None, *_: object) -> int:
+        if action in (sqlite3.SQLITE_READ, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_INSERT, sqlite3.SQLITE_DELETE):
+            touched.add((arg1 or "").upper())
+        return sqlite3.SQLITE_OK
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEMA.ddl)
+    conn.set_authorizer(authorize)
+    conn.execute(f"EXPLAIN {sql}").fetchall()  # compiled, so authorized, but not run
+    conn.close()
+    return touched & set(SCHEMA.tables)
+
+
+ACCEPTED = [
+    *GOOD,
+    *(sql for sql, _ in NAMED_TABLE_CHANGES),
+    *(sql for case in GOLD_CASES for sql in case["expect"]["gold"]),
+]
+
+
+@pytest.mark.parametrize("sql", ACCEPTED)
+def test_the_dry_run_loads_every_table_sqlite_touches(sql: str) -> None:
+    # The dry run inserts records only for the tables the syntax tree names: every table SQLite
+    # reads or writes for an accepted statement must be one of them, or counts would be wrong.
+    for checked in check_sql(sql=sql, request=typical_request(), schema=SCHEMA):
+        (node,) = parse_sql(checked.statement.sql)
+        assert node is not None
+        named = {table.name.upper() for table in node.find_all(exp.Table)}
+        assert _tables_sqlite_touches(checked.statement.sql) <= named
+
+
+def test_the_authorizer_sees_the_tables_a_subquery_reads() -> None:
+    sql = "UPDATE TODO SET memo = 'x' WHERE category_id IN (SELECT id FROM CATEGORY WHERE title = '과제')"
+    assert _tables_sqlite_touches(sql) == {"TODO", "CATEGORY"}

@@ -7,12 +7,14 @@ here; `openapi_extra` and `document_bodies` put the same schema in the OpenAPI d
 
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 _REF = "#/components/schemas/{model}"
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _is_json(content_type: str | None) -> bool:
@@ -29,13 +31,20 @@ def _body_error(kind: str, message: str) -> RequestValidationError:
 
 async def read_json_body(request: Request, model: type[BodyT]) -> BodyT:
     """The body as `model`; RequestValidationError (the 400/422 of api.md) when it is not one."""
+    try:
+        raw = await request.body()
+    except ClientDisconnect as exc:
+        # As FastAPI answered a body it could not read (nobody is left to read the answer).
+        raise HTTPException(400, "the body could not be read: the client disconnected") from exc
+    # FastAPI's order: an empty body is missing whatever its type; then the type must be JSON.
+    if not raw:
+        raise _body_error("missing", "Field required")
     if not _is_json(request.headers.get("content-type")):
         raise _body_error(
             "model_attributes_type", "Input should be a valid dictionary or object to extract fields from"
         )
-    raw = await request.body()
-    if not raw:
-        raise _body_error("missing", "Field required")
+    # json.loads skipped a UTF-8 byte-order mark, which some clients send; pydantic's parser does not.
+    raw = raw.removeprefix(_UTF8_BOM)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

@@ -124,8 +124,33 @@ def test_a_failing_model_stops_the_run_and_a_rerun_continues(
     assert failed.exit_code == 1
     assert "re-run to continue" in failed.output
     rows = asyncio.run(fetch_rows("request_log", settings=env, min_rows=1, timeout_s=0.5))
-    assert {row["error_code"] for row in rows} == {"llm_error"}
+    codes = [row["error_code"] for row in rows]
+    # Generations still in flight when the first failed are cancelled; none is logged as a success.
+    assert "llm_error" in codes and set(codes) <= {"llm_error", "cancelled"}
     route.mock(side_effect=_reply)
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.output
     assert "kept 3 pairs, rejected 6 commands" in again.output
+
+
+def test_calls_cut_off_by_a_failure_are_logged_as_cancelled(
+    env: Settings, tmp_path: Path, llm_mock: respx.MockRouter
+) -> None:
+    answered = 0
+
+    async def first_fails_others_wait(request: httpx.Request) -> httpx.Response:
+        nonlocal answered
+        answered += 1
+        if answered > 1:
+            await asyncio.sleep(5)  # still in flight when the first call's failure stops the run
+        return httpx.Response(500, json={"error": {"message": "x"}})
+
+    llm_mock.post("/chat/completions").mock(side_effect=first_fails_others_wait)
+    contexts, out = _contexts(tmp_path / "contexts.jsonl", 3), tmp_path / "pairs.jsonl"
+    args = ["synth", "--contexts", str(contexts), "--n", "5", "--out", str(out), "--concurrency", "3"]
+    assert runner.invoke(cli, args).exit_code == 1
+    rows = asyncio.run(fetch_rows("request_log", settings=env, min_rows=3, timeout_s=2.0))
+    assert sorted(row["error_code"] for row in rows) == ["cancelled", "cancelled", "llm_error"]
+    assert sorted(row["http_status"] for row in rows) == [499, 499, 502]
+    calls = asyncio.run(fetch_rows("llm_call_log", settings=env, min_rows=3, timeout_s=2.0))
+    assert sorted(call["status"] for call in calls) == ["cancelled", "cancelled", "llm_error"]

@@ -68,7 +68,8 @@ async def _synthesize(
         prompts = state.commands.get(key)
         if prompts is not None:
             return prompts
-        record, calls = _record(), list[LlmCall]()
+        record = _record()
+        calls = record.calls  # the record's own list: a cancellation marks its calls too
         try:
             async with limit:
                 prompts = await generate_commands(runtime=runtime, context=context, n=n, calls=calls)
@@ -76,8 +77,14 @@ async def _synthesize(
         except AppError as exc:
             record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
             raise
+        except asyncio.CancelledError:
+            # Another context failed and the run is stopping: a call in flight is logged as cancelled,
+            # never as a success.
+            record.note_cancelled()
+            raise
         finally:
-            await _log(engine=engine, settings=settings, record=record, calls=calls)
+            if calls or record.error_code != "cancelled":
+                await _log(engine=engine, settings=settings, record=record, calls=calls)
         state.commands[key] = prompts
         line = json.dumps({"context": key, "prompts": prompts}, ensure_ascii=False)
         write_lines(path=files.commands, lines=[line], append=True)
@@ -89,10 +96,17 @@ async def _synthesize(
             if (key, prompt) in state.settled:
                 progress.advance(task)
                 continue
-            record, calls = _record(), list[LlmCall]()
+            record = _record()
+            calls = record.calls
             record.prompt = prompt
-            async with limit:
-                pair, reason = await answer_command(runtime=runtime, context=context, prompt=prompt, calls=calls)
+            try:
+                async with limit:
+                    pair, reason = await answer_command(runtime=runtime, context=context, prompt=prompt, calls=calls)
+            except asyncio.CancelledError:
+                record.note_cancelled()
+                if calls:
+                    await _log(engine=engine, settings=settings, record=record, calls=calls)
+                raise
             record.status, record.engine = ("ok" if pair else reason[:32]), "llm"
             if pair is not None:
                 record.request_body = pair.request.model_dump(mode="json")

@@ -131,15 +131,17 @@ def create_key(env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def start_service(*, upstream_base: str, workers: int = 1, auth: bool = True) -> Service:
+def start_service(
+    *, upstream_base: str, workers: int = 1, auth: bool = True, settings: dict[str, str] | None = None
+) -> Service:
     """`calendy serve` on a free port with its own temporary data dir, pointed at the upstream.
 
     With `auth` (the production default) an API key is created and sent; the per-key rate limiter
-    and the request log run as in production.
+    and the request log run as in production. `settings`: more CALENDY_* variables to run with.
     """
     port = free_port()
     data_dir = tempfile.mkdtemp(prefix="calendy-bench-")
-    env = service_env(upstream_base=upstream_base, data_dir=data_dir, auth=auth)
+    env = service_env(upstream_base=upstream_base, data_dir=data_dir, auth=auth) | (settings or {})
     try:
         headers = {"authorization": f"Bearer {create_key(env)}"} if auth else {}
     except BaseException:

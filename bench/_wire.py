@@ -45,7 +45,7 @@ class Connection(asyncio.Protocol):
         """Connect to the host and port of `url`."""
         parts = urlsplit(url)
         loop = asyncio.get_running_loop()
-        _, connection = await loop.create_connection(cls, parts.hostname, parts.port or 80)
+        _, connection = await loop.create_connection(cls, parts.hostname or "127.0.0.1", parts.port or 80)
         return connection
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:

@@ -83,7 +83,7 @@ async def cpu_per_call(call: Callable[[], Awaitable[Any]], *, count: int, concur
 async def measure_in_process(*, upstream_base: str, requests: int, concurrency: int) -> dict[str, float]:
     """CPU per call of the LLM engine, the openai call alone and check_sql alone."""
     with tempfile.TemporaryDirectory(prefix="calendy-floor-") as data_dir:
-        settings = Settings(  # type: ignore[call-arg]
+        settings = Settings(
             _env_file=None,
             llm_base_url=upstream_base,
             llm_api_key="sk-bench",

@@ -37,7 +37,7 @@ async def drive(
     """Send `requests` POST /v1/sql in-process, `concurrency` at a time; profile all but the warm-up."""
     env = service_env(upstream_base=upstream_base, data_dir=data_dir, auth=auth)
     headers = {"authorization": f"Bearer {create_key(env)}"} if auth else {}
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         llm_base_url=upstream_base,
         llm_api_key="sk-bench",

@@ -136,12 +136,18 @@ def test_a_failing_model_stops_the_run_and_a_rerun_continues(
 def test_calls_cut_off_by_a_failure_are_logged_as_cancelled(
     env: Settings, tmp_path: Path, llm_mock: respx.MockRouter
 ) -> None:
-    answered = 0
+    arrived = 0
 
     async def first_fails_others_wait(request: httpx.Request) -> httpx.Response:
-        nonlocal answered
-        answered += 1
-        if answered > 1:
+        nonlocal arrived
+        arrived += 1
+        if arrived == 1:
+            # Fail only once all three calls are in flight, so exactly two are cut off.
+            for _ in range(500):  # at most 5 s
+                if arrived == 3:
+                    break
+                await asyncio.sleep(0.01)
+        else:
             await asyncio.sleep(5)  # still in flight when the first call's failure stops the run
         return httpx.Response(500, json={"error": {"message": "x"}})
 

@@ -70,7 +70,7 @@ def _format_errors(example: Any) -> list[str]:
 @cache
 def _encoding() -> Any:
     try:  # a development extra in pyproject.toml: the service itself never counts tokens
-        from bpe_openai import get_encoding  # type: ignore[import-untyped]
+        from bpe_openai import get_encoding
     except ImportError as exc:
         raise AppError("token counts need the bpe-openai package: pip install bpe-openai") from exc
     with warnings.catch_warnings():  # its vocabulary loader uses a deprecated importlib API

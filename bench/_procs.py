@@ -14,7 +14,9 @@ from typing import Any
 
 import httpx
 
+from app.settings import Settings
 from bench._common import BIN, ROOT, free_port
+from bench._load import Load, run_load_sync
 
 
 @dataclass
@@ -219,3 +221,26 @@ def proc_status(pid: int) -> dict[str, int]:
 
 
 # --- load ---------------------------------------------------------------------------------------
+
+
+def cpu_under_load(pid: int, load: Load) -> dict[str, Any]:
+    """Run `load` once to warm up, then again measured: requests, req/s and CPU ms per request of `pid`."""
+    run_load_sync(load)
+    before = cpu_seconds(pid)
+    phase = run_load_sync(load)
+    cpu = cpu_seconds(pid) - before
+    if phase.errors:
+        raise RuntimeError(f"errors under load: {phase.errors}")
+    return {"requests": phase.count, "rps": round(phase.count / phase.elapsed_s), "cpu_ms": cpu / phase.count * 1000}
+
+
+def in_process_settings(*, upstream_base: str, data_dir: str, **overrides: Any) -> Settings:
+    """Settings of an app built in the benchmark's own process: the fake upstream, no retries."""
+    values: dict[str, Any] = {
+        "llm_base_url": upstream_base,
+        "llm_api_key": "sk-bench",
+        "llm_model": "fake-model",
+        "llm_max_retries": 0,
+        "data_dir": Path(data_dir),
+    }
+    return Settings(_env_file=None, **(values | overrides))

@@ -15,8 +15,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import LLM_PROMPT, LOCAL_PROMPT, command_line, machine, sql_body
-from bench._load import Load, run_load_sync
-from bench._procs import cpu_seconds, start_service, start_upstream
+from bench._load import Load
+from bench._procs import cpu_under_load, start_service, start_upstream
 
 # name -> (keys on?, CALENDY_* settings)
 CONFIGS: dict[str, tuple[bool, dict[str, str]]] = {
@@ -37,17 +37,7 @@ def measure(*, upstream_base: str, auth: bool, settings: dict[str, str], engine:
             url=f"{service.base}/v1/sql", body=body.encode(), concurrency=100, requests=requests, max_s=30.0,
             headers=service.headers, warm_url=f"{service.base}/healthz",
         )  # fmt: skip
-        run_load_sync(load)  # warm-up
-        before = cpu_seconds(service.child.proc.pid)
-        phase = run_load_sync(load)
-        cpu = cpu_seconds(service.child.proc.pid) - before
-        if phase.errors:
-            raise RuntimeError(f"errors under load: {phase.errors}")
-        return {
-            "requests": phase.count,
-            "rps": round(phase.count / phase.elapsed_s),
-            "cpu_ms": cpu / phase.count * 1000,
-        }
+        return cpu_under_load(service.child.proc.pid, load)
     finally:
         service.child.stop()
 

@@ -26,11 +26,10 @@ from app.llm.client import complete_chat
 from app.llm.engine import answer_with_llm
 from app.runtime import build_runtime
 from app.schemas import SqlRequest
-from app.settings import Settings
 from app.sqlcheck import check_sql
 from bench._common import BIN, LLM_PROMPT, ROOT, command_line, free_port, machine, sql_body
-from bench._load import Load, run_load_sync
-from bench._procs import cpu_seconds, spawn, start_upstream, wait_http
+from bench._load import Load
+from bench._procs import cpu_under_load, in_process_settings, spawn, start_upstream, wait_http
 from bench.fake_upstream import DEFAULT_CONTENT
 
 
@@ -45,17 +44,7 @@ def measure_http(*, requests: int, concurrency: int) -> dict[str, float]:
         body = json.dumps(sql_body(LLM_PROMPT, "llm"), ensure_ascii=False).encode()
         url = f"http://127.0.0.1:{port}/v1/sql"
         load = Load(url=url, body=body, concurrency=concurrency, requests=requests, max_s=30.0)
-        run_load_sync(load)  # warm-up
-        before = cpu_seconds(child.proc.pid)
-        phase = run_load_sync(load)
-        cpu = cpu_seconds(child.proc.pid) - before
-        if phase.errors:
-            raise RuntimeError(f"floor app errors: {phase.errors}")
-        return {
-            "requests": phase.count,
-            "rps": round(phase.count / phase.elapsed_s),
-            "cpu_ms": cpu / phase.count * 1000,
-        }
+        return cpu_under_load(child.proc.pid, load)
     finally:
         child.stop()
 
@@ -83,15 +72,7 @@ async def cpu_per_call(call: Callable[[], Awaitable[Any]], *, count: int, concur
 async def measure_in_process(*, upstream_base: str, requests: int, concurrency: int) -> dict[str, float]:
     """CPU per call of the LLM engine, the openai call alone and check_sql alone."""
     with tempfile.TemporaryDirectory(prefix="calendy-floor-") as data_dir:
-        settings = Settings(
-            _env_file=None,
-            llm_base_url=upstream_base,
-            llm_api_key="sk-bench",
-            llm_model="fake-model",
-            llm_max_retries=0,
-            data_dir=Path(data_dir),
-            llm_follow_active_model=False,
-        )
+        settings = in_process_settings(upstream_base=upstream_base, data_dir=data_dir, llm_follow_active_model=False)
         runtime = build_runtime(settings)
         llm = runtime.llm
         assert llm is not None

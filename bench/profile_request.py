@@ -18,9 +18,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.main import create_app
-from app.settings import Settings
 from bench._common import LLM_PROMPT, LOCAL_PROMPT, GcPauses, command_line, sql_body
-from bench._procs import create_key, service_env, start_upstream
+from bench._procs import create_key, in_process_settings, service_env, start_upstream
 
 
 async def drive(
@@ -37,15 +36,8 @@ async def drive(
     """Send `requests` POST /v1/sql in-process, `concurrency` at a time; profile all but the warm-up."""
     env = service_env(upstream_base=upstream_base, data_dir=data_dir, auth=auth)
     headers = {"authorization": f"Bearer {create_key(env)}"} if auth else {}
-    settings = Settings(
-        _env_file=None,
-        llm_base_url=upstream_base,
-        llm_api_key="sk-bench",
-        llm_model="fake-model",
-        llm_max_retries=0,
-        data_dir=Path(data_dir),
-        auth_disabled=not auth,
-        log_level="WARNING",
+    settings = in_process_settings(
+        upstream_base=upstream_base, data_dir=data_dir, auth_disabled=not auth, log_level="WARNING"
     )
     app = create_app(settings=settings)
     body = sql_body(LLM_PROMPT if engine == "llm" else LOCAL_PROMPT, engine)

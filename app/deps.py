@@ -23,6 +23,8 @@ from app.settings import Settings
 # Documents the scheme in OpenAPI (and /docs' Authorize button); the key itself is checked
 # earlier, by the guard middleware, before the body is read.
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key from `calendy keys create`.")
+# Declared by the routes' dependencies so OpenAPI shows the scheme; never read (the guard was).
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 
 
 async def get_runtime(request: Request) -> Runtime:
@@ -54,9 +56,7 @@ async def get_request_record(request: Request) -> RequestRecord:
     return record
 
 
-async def get_api_key(
-    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
-) -> KeyInfo | None:
+async def get_api_key(request: Request, _credentials: BearerCredentials) -> KeyInfo | None:
     """The key the guard accepted, or None when authentication is disabled."""
     return _accepted_key(request)
 
@@ -90,18 +90,12 @@ async def _call_context(request: Request, model: type[BodyT]) -> CallContext[Bod
     )
 
 
-# The bearer scheme is declared on the call dependencies so OpenAPI documents it on the routes;
-# the guard middleware has checked the key before any of this runs.
-async def get_sql_call(
-    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
-) -> CallContext[SqlRequest]:
+async def get_sql_call(request: Request, _credentials: BearerCredentials) -> CallContext[SqlRequest]:
     """The /v1/sql body, the runtime, the settings, and this request's id, log record and key."""
     return await _call_context(request, SqlRequest)
 
 
-async def get_summary_call(
-    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
-) -> CallContext[SummaryRequest]:
+async def get_summary_call(request: Request, _credentials: BearerCredentials) -> CallContext[SummaryRequest]:
     """The /v1/summary body, the runtime, the settings, and this request's id, log record and key."""
     return await _call_context(request, SummaryRequest)
 

@@ -9,7 +9,7 @@ from app.errors import SqlRejected
 from app.schemas import SqlRequest, Statement
 from app.sqlcheck.describe import Description, describe
 from app.sqlcheck.dialect import parse_sql, render, statement_label
-from app.sqlcheck.requestdata import sent_ids
+from app.sqlcheck.requestdata import SentIds
 from app.sqlcheck.schema import ClientSchema, load_client_schema
 from app.sqlcheck.shadow import dry_run
 from app.sqlcheck.static import check_statement
@@ -103,7 +103,7 @@ def _parse(texts: list[str]) -> list[exp.Expr]:
 def _check_statically(
     nodes: list[exp.Expr], rendered: list[str], *, request: SqlRequest, schema: ClientSchema
 ) -> list[Description]:
-    sent = sent_ids(request)
+    sent = SentIds(request)
     problems = [
         f"{statement_label(number, text)}: {problem}"
         for number, (node, text) in enumerate(zip(nodes, rendered, strict=True), 1)

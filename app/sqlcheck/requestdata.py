@@ -37,8 +37,3 @@ class SentIds(Mapping[str, frozenset[int]]):
 
     def __len__(self) -> int:
         return len(RECORD_LISTS)
-
-
-def sent_ids(request: SqlRequest) -> SentIds:
-    """The ids the client sent, per table (each table's set built on first use)."""
-    return SentIds(request)

@@ -4,12 +4,14 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from app.errors import SqlRejected
 from app.schemas import Record, SqlRequest
 from app.sqlcheck.dialect import SQLITE_FUNCTION_NAMES, statement_label
 from app.sqlcheck.requestdata import records_by_table
 from app.sqlcheck.schema import ClientSchema
+from app.sqlcheck.written import WrittenTimes, row_count
 
 _TABLE_ACTIONS = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_DELETE}
 _COLUMN_ACTIONS = {sqlite3.SQLITE_READ, sqlite3.SQLITE_UPDATE}
@@ -27,6 +29,15 @@ _ACTION_NAMES = {
 _STEP_INTERVAL = 1000
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What one statement did in the dry run."""
+
+    changed: int
+    # An UPDATE/DELETE that reached every row of a table holding more than one.
+    whole_table: bool = False
+
+
 def dry_run(
     *,
     statements: Sequence[str],
@@ -35,34 +46,66 @@ def dry_run(
     max_steps: int = 200_000,
     tables: Collection[str] | None = None,
 ) -> list[int]:
-    """Run the statements in order on a shadow DB; return rows changed by each, or raise SqlRejected.
+    """Run the statements in order on a shadow DB; return rows changed by each, or raise SqlRejected."""
+    effects = dry_run_effects(
+        statements=statements, targets=None, request=request, schema=schema, max_steps=max_steps, tables=tables
+    )
+    return [effect.changed for effect in effects]
 
+
+def dry_run_effects(
+    *,
+    statements: Sequence[str],
+    targets: Sequence[tuple[str, str] | None] | None,
+    request: SqlRequest,
+    schema: ClientSchema,
+    max_steps: int = 200_000,
+    tables: Collection[str] | None = None,
+) -> list[Effect]:
+    """Run the statements in order on a shadow DB and judge each write by its result, or raise SqlRejected.
+
+    `targets`: per statement, (kind, TABLE) of the table it writes, None for a SELECT; None: not judged.
     `tables`: the tables the statements name (None: all); only these get the request's records.
     """
     guard = _Guard(schema, max_steps)
+    written = WrittenTimes(schema)
     problems: list[str] = []
-    changes: list[int] = []
+    effects: list[Effect] = []
     with _shadow_db(request, schema, tables) as conn:
-        conn.set_authorizer(guard.authorize)
         conn.set_progress_handler(guard.tick, guard.interval)
         for number, sql in enumerate(statements, 1):
+            target = targets[number - 1] if targets is not None else None
+            rows_before = 0
+            if target is not None:
+                # The service's own queries, outside the authorizer: they read what the statement may write.
+                written.remember(conn, target[1])
+                rows_before = row_count(conn, target[1])
             guard.denied.clear()
             before = conn.total_changes
+            conn.set_authorizer(guard.authorize)
             try:
                 conn.execute(sql).fetchall()
             except (sqlite3.Error, sqlite3.Warning, ValueError) as exc:
                 problems.append(f"{statement_label(number, sql)}: {guard.explain(exc)}")
                 if guard.exhausted:
                     break
+            finally:
+                conn.set_authorizer(None)
             if not conn.in_transaction:
                 # SQLite ended the transaction itself (a rollback on an interrupt or a full
                 # database): the request's rows are gone, so later counts would mean nothing.
                 problems.append(f"{statement_label(number, sql)}: the dry run could not continue after it")
                 break
-            changes.append(conn.total_changes - before)
+            changed = conn.total_changes - before
+            whole = False
+            if target is not None:
+                label = statement_label(number, sql)
+                problems.extend(f"{label}: {problem}" for problem in written.problems(conn, target[1]))
+                whole = target[0] in ("update", "delete") and rows_before > 1 and changed >= rows_before
+            effects.append(Effect(changed=changed, whole_table=whole))
     if problems:
         raise SqlRejected(problems)
-    return changes
+    return effects
 
 
 class _Guard:

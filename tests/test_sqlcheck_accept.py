@@ -302,3 +302,19 @@ def test_the_dry_run_loads_every_table_sqlite_touches(sql: str) -> None:
 def test_the_authorizer_sees_the_tables_a_subquery_reads() -> None:
     sql = "UPDATE TODO SET memo = 'x' WHERE category_id IN (SELECT id FROM CATEGORY WHERE title = '과제')"
     assert _tables_sqlite_touches(sql) == {"TODO", "CATEGORY"}
+
+
+def test_the_result_checks_are_not_charged_to_the_statement_budget() -> None:
+    # Checking 3,000 rows' times costs far more SQLite steps than the statements themselves.
+    todos = [{"id": i, "title": f"t{i}", "due_time": "2023-11-24 09:00:00"} for i in range(1, 3001)]
+    request = SqlRequest.model_validate({"prompt": "x", "now": "2023-11-23 20:25:39", "todos": todos})
+    checked = check_sql(
+        sql=[
+            "UPDATE TODO SET due_time = datetime(due_time, '+1 day') WHERE id = 3",
+            "INSERT INTO TODO (title, due_time) VALUES ('a', '2023-11-25 10:00:00')",
+        ],
+        request=request,
+        schema=SCHEMA,
+        max_steps=5_000,
+    )
+    assert [(item.changed_rows, item.whole_table) for item in checked] == [(1, False), (1, False)]

@@ -15,6 +15,7 @@ from app.sqlcheck.requestdata import SentIds
 from app.sqlcheck.schema import ClientSchema, load_client_schema
 from app.sqlcheck.shadow import dry_run_effects
 from app.sqlcheck.static import check_statement
+from app.sqlcheck.written import Target
 
 __all__ = [
     "CheckedStatement",
@@ -58,7 +59,7 @@ def check_sql(
     except RecursionError as exc:
         raise SqlRejected(["the SQL is nested too deeply"]) from exc
     named = frozenset(table.name.upper() for node in nodes for table in node.find_all(exp.Table))
-    targets = [None if d.statement.kind == "select" else (d.statement.kind, d.statement.table) for d in descriptions]
+    targets = [_target(description.statement) for description in descriptions]
     effects = dry_run_effects(
         statements=rendered, targets=targets, request=request, schema=schema, max_steps=max_steps, tables=named
     )
@@ -138,6 +139,16 @@ def _check_statically(
     if problems:
         raise SqlRejected(problems)
     return [describe(node=node, sql=text, schema=schema) for node, text in zip(nodes, rendered, strict=True)]
+
+
+def _target(statement: Statement) -> Target | None:
+    if statement.kind == "select":
+        return None
+    rows_sql = None
+    if statement.kind == "update" and statement.preview_sql is not None:
+        # The preview selects exactly the rows the UPDATE's WHERE picks.
+        rows_sql = "SELECT rowid" + statement.preview_sql.removeprefix("SELECT *")
+    return Target(kind=statement.kind, table=statement.table, rows_sql=rows_sql)
 
 
 def _change_problem(description: Description, changed: int) -> str | None:

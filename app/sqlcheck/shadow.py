@@ -11,7 +11,7 @@ from app.schemas import Record, SqlRequest
 from app.sqlcheck.dialect import SQLITE_FUNCTION_NAMES, statement_label
 from app.sqlcheck.requestdata import records_by_table
 from app.sqlcheck.schema import ClientSchema
-from app.sqlcheck.written import WrittenTimes, row_count
+from app.sqlcheck.written import Target, insert_scope, invalid_times, listed_scope, row_count
 
 _TABLE_ACTIONS = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_DELETE}
 _COLUMN_ACTIONS = {sqlite3.SQLITE_READ, sqlite3.SQLITE_UPDATE}
@@ -56,7 +56,7 @@ def dry_run(
 def dry_run_effects(
     *,
     statements: Sequence[str],
-    targets: Sequence[tuple[str, str] | None] | None,
+    targets: Sequence[Target | None] | None,
     request: SqlRequest,
     schema: ClientSchema,
     max_steps: int = 200_000,
@@ -64,48 +64,71 @@ def dry_run_effects(
 ) -> list[Effect]:
     """Run the statements in order on a shadow DB and judge each write by its result, or raise SqlRejected.
 
-    `targets`: per statement, (kind, TABLE) of the table it writes, None for a SELECT; None: not judged.
+    `targets`: per statement, the table it writes, None for a SELECT; None: writes are not judged.
     `tables`: the tables the statements name (None: all); only these get the request's records.
     """
     guard = _Guard(schema, max_steps)
-    written = WrittenTimes(schema)
     problems: list[str] = []
     effects: list[Effect] = []
     with _shadow_db(request, schema, tables) as conn:
-        conn.set_progress_handler(guard.tick, guard.interval)
         for number, sql in enumerate(statements, 1):
             target = targets[number - 1] if targets is not None else None
-            rows_before = 0
-            if target is not None:
-                # The service's own queries, outside the authorizer: they read what the statement may write.
-                written.remember(conn, target[1])
-                rows_before = row_count(conn, target[1])
+            label = statement_label(number, sql)
             guard.denied.clear()
-            before = conn.total_changes
-            conn.set_authorizer(guard.authorize)
             try:
-                conn.execute(sql).fetchall()
+                effect, found = _run_one(conn, guard, sql, target, schema)
             except (sqlite3.Error, sqlite3.Warning, ValueError) as exc:
-                problems.append(f"{statement_label(number, sql)}: {guard.explain(exc)}")
+                problems.append(f"{label}: {guard.explain(exc)}")
                 if guard.exhausted:
                     break
-            finally:
-                conn.set_authorizer(None)
+                effect, found = Effect(changed=0), []
             if not conn.in_transaction:
                 # SQLite ended the transaction itself (a rollback on an interrupt or a full
                 # database): the request's rows are gone, so later counts would mean nothing.
-                problems.append(f"{statement_label(number, sql)}: the dry run could not continue after it")
+                problems.append(f"{label}: the dry run could not continue after it")
                 break
-            changed = conn.total_changes - before
-            whole = False
-            if target is not None:
-                label = statement_label(number, sql)
-                problems.extend(f"{label}: {problem}" for problem in written.problems(conn, target[1]))
-                whole = target[0] in ("update", "delete") and rows_before > 1 and changed >= rows_before
-            effects.append(Effect(changed=changed, whole_table=whole))
+            problems.extend(f"{label}: {problem}" for problem in found)
+            effects.append(effect)
     if problems:
         raise SqlRejected(problems)
     return effects
+
+
+def _run_one(
+    conn: sqlite3.Connection, guard: "_Guard", sql: str, target: Target | None, schema: ClientSchema
+) -> tuple[Effect, list[str]]:
+    """Run one statement under guard; judge the rows it wrote (only those: the client's are its own)."""
+    if target is None:
+        with _guarded(conn, guard):
+            before = conn.total_changes
+            conn.execute(sql).fetchall()
+        return Effect(changed=conn.total_changes - before), []
+    rows_before = row_count(conn, target.table)
+    scope = insert_scope(conn, target.table) if target.kind == "insert" else None
+    if target.rows_sql is not None:
+        with _guarded(conn, guard):
+            scope = listed_scope([row[0] for row in conn.execute(target.rows_sql)])
+    already = invalid_times(conn, schema, target.table, scope) if target.kind == "update" and scope else {}
+    with _guarded(conn, guard):
+        before = conn.total_changes
+        conn.execute(sql).fetchall()
+    changed = conn.total_changes - before
+    found = invalid_times(conn, schema, target.table, scope) if scope is not None else {}
+    whole = target.kind in ("update", "delete") and rows_before > 1 and changed >= rows_before
+    return Effect(changed=changed, whole_table=whole), [text for key, text in found.items() if key not in already]
+
+
+@contextmanager
+def _guarded(conn: sqlite3.Connection, guard: "_Guard") -> Iterator[None]:
+    """The authorizer and the step budget, for the statement's own SQL only: the service's queries
+    around it are neither denied nor charged against its budget."""
+    conn.set_authorizer(guard.authorize)
+    conn.set_progress_handler(guard.tick, guard.interval)
+    try:
+        yield
+    finally:
+        conn.set_authorizer(None)
+        conn.set_progress_handler(None, 0)
 
 
 class _Guard:

@@ -45,6 +45,10 @@ ACCEPTED = [
     ("일요일 할 일 보여줘", "SELECT * FROM TODO WHERE strftime('%w', due_time) = '0';"),
     ("요가 완료", "UPDATE TODO SET complete = 1 WHERE id IN (4, 8);"),
     ("할 일 모두 완료", "UPDATE TODO SET complete = 1 WHERE complete IN (0, 1);"),
+    # A nullable column: p OR NOT p is not every row when p is NULL.
+    ("과제 아닌 할 일 완료", "UPDATE TODO SET complete = 1 WHERE category_id = 1 OR NOT category_id = 1;"),
+    ("과제 카테고리 할 일 금요일로 옮겨줘",
+     "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE category_id = 1;"),
     ("요가를 스케줄로 바꿔", "INSERT INTO SCHEDULE (title, start_time, end_time, category_id) "
      "SELECT title, due_time, due_time, category_id FROM TODO WHERE id = 4; DELETE FROM TODO WHERE id = 4;"),
 ]  # fmt: skip
@@ -57,6 +61,12 @@ REFUSED = [
     ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE complete IN (0, 1);", "holds for every row"),
     ("보고서 삭제", "DELETE FROM TODO WHERE NOT due_time IS NULL;", "holds for every row"),
     ("보고서 삭제", "DELETE FROM TODO WHERE due_time IS NOT NULL OR id = 3;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE complete = 0 OR complete = 1;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE id = id;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE id IN (SELECT id FROM TODO);", "holds for every row"),
+    ("보고서 삭제", "DELETE FROM TODO WHERE category_id IS NULL OR category_id IS NOT NULL;", "holds for every row"),
+    ("보고서 복사", "INSERT INTO TODO (title, due_time) SELECT title, due_time FROM TODO WHERE 1 = 1;",
+     "holds for every row"),
     ("요가 삭제", "DELETE FROM TODO WHERE title = '요가';", "'요가' is TODO id 4, 8, so write id IN (4, 8)"),
     ("요가 보여줘", "SELECT * FROM TODO WHERE title LIKE '%요가%';", "referred to by id"),
     ("보고서 금요일로", "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 13) WHERE id = 3;",

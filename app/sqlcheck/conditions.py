@@ -25,12 +25,18 @@ def asks_for_everything(prompt: str) -> bool:
 
 def tautology_problem(*, node: exp.Expr, schema: ClientSchema) -> str | None:
     """Why an UPDATE/DELETE's WHERE holds for every row whatever the data, else None."""
-    if not isinstance(node, exp.Update | exp.Delete) or not isinstance(node.this, exp.Table):
+    if isinstance(node, exp.Insert) and isinstance(node.expression, exp.Select):
+        node = node.expression  # INSERT ... SELECT: a copy of every row is as wide a write
+        source = node.args.get("from_")
+        target = source.this if source is not None else None
+    elif isinstance(node, exp.Update | exp.Delete):
+        target = node.this
+    else:
         return None
     where = node.args.get("where")
-    if where is None:
+    if where is None or not isinstance(target, exp.Table):
         return None
-    table = node.this.name.upper()
+    table = target.name.upper()
     # A condition reading no column of the row (EXISTS (SELECT ...)) picks all rows or none.
     row_free = not any(isinstance(n, exp.Column) for n in where.walk(prune=lambda n: isinstance(n, exp.Select)))
     if not row_free and _truth(where.this, schema, table) is not True:
@@ -91,12 +97,23 @@ def _nearest_where(node: exp.Expr) -> exp.Expr | None:
 def _truth(node: exp.Expr, schema: ClientSchema, table: str) -> bool | None:
     """True / False when the condition holds for every / no row the schema allows, None when it depends."""
     node = unparen(node)
+    columns = {column.name.lower() for column in node.find_all(exp.Column)}
+    nested = any(isinstance(n, exp.Select | exp.Subquery) for n in node.walk())
+    if len(columns) == 1 and not nested:
+        values = schema.value_sets.get(table, {}).get(next(iter(columns)))
+        if values:
+            # complete = 0 OR complete = 1: tried on each value the column may hold, as a whole.
+            return _over_values(node, next(iter(columns)), values)
     if isinstance(node, exp.And):
         left, right = _truth(node.this, schema, table), _truth(node.expression, schema, table)
         if left is False or right is False:
             return False
         return True if left is True and right is True else None
     if isinstance(node, exp.Or):
+        for one, other in ((node.this, node.expression), (node.expression, node.this)):
+            # p OR NOT p, when p is never NULL (x IS NULL OR x IS NOT NULL; NULL OR NOT NULL is NULL).
+            if _negates(one, other) and _never_null_condition(one, schema, table):
+                return True
         left, right = _truth(node.this, schema, table), _truth(node.expression, schema, table)
         if left is True or right is True:
             return True
@@ -104,23 +121,62 @@ def _truth(node: exp.Expr, schema: ClientSchema, table: str) -> bool | None:
     if isinstance(node, exp.Not):
         inner = _truth(node.this, schema, table)
         return None if inner is None else not inner
-    if any(isinstance(n, exp.Select | exp.Subquery) for n in node.walk()):
+    if isinstance(node, exp.In) and _whole_column(node, schema, table):
+        return True
+    if nested:
         return None
-    columns = {column.name.lower() for column in node.find_all(exp.Column)}
     if not columns:
         return _fold(node)
-    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null) and isinstance(node.this, exp.Column):
-        column = node.this.name.lower()
-        # NOT NULL columns and the primary key never hold NULL.
-        if column in schema.not_null_fills.get(table, {}) or column == schema.primary_keys.get(table):
-            return False
-        return None
-    if len(columns) == 1:
-        (column,) = columns
-        values = schema.value_sets.get(table, {}).get(column)
-        if values:
-            return _over_values(node, column, values)
+    if (
+        isinstance(node, exp.EQ | exp.GTE | exp.LTE)
+        and _never_null(node.this, schema, table)
+        and unparen(node.this) == unparen(node.expression)
+    ):
+        return True  # id = id, due_time = due_time
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null) and _never_null(node.this, schema, table):
+        return False  # NOT NULL columns and the primary key never hold NULL
     return None
+
+
+def _negates(one: exp.Expr, other: exp.Expr) -> bool:
+    other = unparen(other)
+    return isinstance(other, exp.Not) and unparen(other.this) == unparen(one)
+
+
+def _never_null_condition(node: exp.Expr, schema: ClientSchema, table: str) -> bool:
+    node = unparen(node)
+    if isinstance(node, exp.Is):
+        return True
+    columns = list(node.find_all(exp.Column))
+    nested = any(isinstance(n, exp.Select | exp.Subquery) for n in node.walk())
+    return bool(columns) and not nested and all(_never_null(column, schema, table) for column in columns)
+
+
+def _never_null(node: exp.Expr, schema: ClientSchema, table: str) -> bool:
+    node = unparen(node)
+    if not isinstance(node, exp.Column):
+        return False
+    column = node.name.lower()
+    return column in schema.not_null_fills.get(table, {}) or column == schema.primary_keys.get(table)
+
+
+def _whole_column(node: exp.In, schema: ClientSchema, table: str) -> bool:
+    """id IN (SELECT id FROM <the same table>): every row, whatever the data."""
+    query = node.args.get("query")
+    select = query.this if isinstance(query, exp.Subquery) else query
+    if not isinstance(select, exp.Select) or select.args.get("where") or not _never_null(node.this, schema, table):
+        return False
+    source = select.args.get("from_")
+    picked = select.expressions
+    return (
+        source is not None
+        and isinstance(source.this, exp.Table)
+        and source.this.name.upper() == table
+        and len(picked) == 1
+        and isinstance(picked[0], exp.Column)
+        and picked[0].name.lower() == unparen(node.this).name.lower()
+        and not any(select.args.get(key) for key in ("limit", "offset", "group", "having"))
+    )
 
 
 def _over_values(node: exp.Expr, column: str, values: tuple[object, ...]) -> bool | None:

@@ -168,7 +168,14 @@ def test_needs_confirmation(items: list[CheckedStatement], threshold: int, expec
 
 
 def test_needs_confirmation_from_a_real_check() -> None:
-    items = check_sql(sql="UPDATE TODO SET complete = 1 WHERE title <> ''", request=request(), schema=SCHEMA)
-    assert items[0].changed_rows == 2
-    assert needs_confirmation(checked=items, threshold=1) is True
-    assert needs_confirmation(checked=items, threshold=2) is False
+    items = check_sql(sql="UPDATE TODO SET complete = 1 WHERE id = 1", request=request(), schema=SCHEMA)
+    assert (items[0].changed_rows, items[0].whole_table) == (1, False)
+    assert needs_confirmation(checked=items, threshold=0) is True
+    assert needs_confirmation(checked=items, threshold=1) is False
+
+
+def test_a_write_of_every_row_needs_confirmation_whatever_the_count() -> None:
+    # A narrow condition that happens to match every row today is accepted, and still confirmed.
+    items = check_sql(sql="UPDATE TODO SET complete = 1 WHERE id IN (1, 2)", request=request(), schema=SCHEMA)
+    assert (items[0].changed_rows, items[0].whole_table) == (2, True)
+    assert needs_confirmation(checked=items, threshold=5) is True

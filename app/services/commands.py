@@ -66,11 +66,13 @@ async def convert_command(
     llm_ms = sum(call.latency_ms for call in calls)
     total_ms = (time.perf_counter() - started) * 1000
     usage = sum((call.usage for call in calls if call.usage), Usage()) if calls else None
+    # The validator's corrections (a date-only upper bound) are the user's to know.
+    notes = [note for item in checked for note in item.notes]
     return SqlResponse(
         request_id=request_id,
         status=answer.status,
         intent=answer.intent if answer.status == "ok" else None,
-        message=answer.message,
+        message=answer.message or ("; ".join(notes) if notes else None),
         statements=[c.statement for c in checked],
         needs_confirmation=needs_confirmation(checked=checked, threshold=runtime.settings.confirm_threshold),
         engine="llm" if answer.engine == "llm" else "local",

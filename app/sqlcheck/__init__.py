@@ -7,12 +7,15 @@ from sqlglot.errors import ParseError, SqlglotError
 
 from app.errors import SqlRejected
 from app.schemas import SqlRequest, Statement
+from app.sqlcheck.bounds import correct_upper_bounds
+from app.sqlcheck.conditions import asks_for_everything, tautology_problem, title_problems
 from app.sqlcheck.describe import Description, describe
 from app.sqlcheck.dialect import parse_sql, render, statement_label
 from app.sqlcheck.requestdata import SentIds
 from app.sqlcheck.schema import ClientSchema, load_client_schema
-from app.sqlcheck.shadow import dry_run
+from app.sqlcheck.shadow import dry_run_effects
 from app.sqlcheck.static import check_statement
+from app.sqlcheck.written import Target
 
 __all__ = [
     "CheckedStatement",
@@ -34,6 +37,10 @@ class CheckedStatement:
 
     statement: Statement
     changed_rows: int
+    # It reached every row of its table (more than one): the user confirms it whatever the count.
+    whole_table: bool = False
+    # Corrections made to the SQL as written (a date-only upper bound), for the response's message.
+    notes: tuple[str, ...] = ()
 
 
 def check_sql(
@@ -42,30 +49,47 @@ def check_sql(
     """Validate SQL for a request; raise SqlRejected listing every problem found."""
     texts = [sql] if isinstance(sql, str) else list(sql)
     nodes = _parse(texts)
+    everything = asks_for_everything(request.prompt)
     try:
+        notes = [correct_upper_bounds(node=node, schema=schema) for node in nodes]
         # Rendered before the checks, so they see the tree exactly as it was written out.
         rendered = [render(node) for node in nodes]
         descriptions = _check_statically(nodes, rendered, request=request, schema=schema)
+        tautologies = [None if everything else tautology_problem(node=node, schema=schema) for node in nodes]
     except RecursionError as exc:
         raise SqlRejected(["the SQL is nested too deeply"]) from exc
     named = frozenset(table.name.upper() for node in nodes for table in node.find_all(exp.Table))
-    changes = dry_run(statements=rendered, request=request, schema=schema, max_steps=max_steps, tables=named)
+    targets = [_target(description.statement) for description in descriptions]
+    effects = dry_run_effects(
+        statements=rendered, targets=targets, request=request, schema=schema, max_steps=max_steps, tables=named
+    )
     problems = [
         f"{statement_label(number, description.statement.sql)}: {problem}"
-        for number, (description, changed) in enumerate(zip(descriptions, changes, strict=True), 1)
-        if (problem := _change_problem(description, changed))
+        for number, (description, effect, tautology) in enumerate(
+            zip(descriptions, effects, tautologies, strict=True), 1
+        )
+        for problem in (_change_problem(description, effect.changed), tautology)
+        if problem
     ]
     if problems:
         raise SqlRejected(problems)
     return [
-        CheckedStatement(statement=description.statement, changed_rows=changed)
-        for description, changed in zip(descriptions, changes, strict=True)
+        CheckedStatement(
+            statement=description.statement,
+            changed_rows=effect.changed,
+            whole_table=effect.whole_table,
+            notes=tuple(note),
+        )
+        for description, effect, note in zip(descriptions, effects, notes, strict=True)
     ]
 
 
 def needs_confirmation(*, checked: list[CheckedStatement], threshold: int) -> bool:
-    """True when UPDATE/DELETE change more than `threshold` rows in total, or any DELETE hits a category."""
+    """True when UPDATE/DELETE change more than `threshold` rows in total or every row of a table, or any
+    DELETE hits a category."""
     destructive = [item for item in checked if item.statement.kind in ("update", "delete")]
+    if any(item.whole_table for item in destructive):
+        return True
     if sum(item.changed_rows for item in destructive) > threshold:
         return True
     return any(item.statement.kind == "delete" and item.statement.table == CATEGORY_TABLE for item in destructive)
@@ -107,11 +131,24 @@ def _check_statically(
     problems = [
         f"{statement_label(number, text)}: {problem}"
         for number, (node, text) in enumerate(zip(nodes, rendered, strict=True), 1)
-        for problem in check_statement(node=node, schema=schema, sent_ids=sent)
+        for problem in [
+            *check_statement(node=node, schema=schema, sent_ids=sent),
+            *title_problems(node=node, schema=schema, request=request),
+        ]
     ]
     if problems:
         raise SqlRejected(problems)
     return [describe(node=node, sql=text, schema=schema) for node, text in zip(nodes, rendered, strict=True)]
+
+
+def _target(statement: Statement) -> Target | None:
+    if statement.kind == "select":
+        return None
+    rows_sql = None
+    if statement.kind == "update" and statement.preview_sql is not None:
+        # The preview selects exactly the rows the UPDATE's WHERE picks.
+        rows_sql = "SELECT rowid" + statement.preview_sql.removeprefix("SELECT *")
+    return Target(kind=statement.kind, table=statement.table, rows_sql=rows_sql)
 
 
 def _change_problem(description: Description, changed: int) -> str | None:

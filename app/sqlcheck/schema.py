@@ -24,6 +24,8 @@ class ClientSchema:
     primary_keys: dict[str, str] = field(default_factory=dict)
     # table -> {NOT NULL column: value used when a record lacks it (None: the request's now)}.
     not_null_fills: dict[str, dict[str, FillValue]] = field(default_factory=dict)
+    # table -> {column: the only values a CHECK (column IN (...)) lets it hold}, such as 0/1 flags.
+    value_sets: dict[str, dict[str, tuple[FillValue, ...]]] = field(default_factory=dict)
 
 
 def load_client_schema(path: Path) -> ClientSchema:
@@ -44,6 +46,7 @@ def parse_client_schema(*, ddl: str) -> ClientSchema:
     id_columns: dict[str, dict[str, str]] = {}
     primary_keys: dict[str, str] = {}
     fills: dict[str, dict[str, FillValue]] = {}
+    value_sets: dict[str, dict[str, tuple[FillValue, ...]]] = {}
     for create in creates:
         if not (isinstance(create, exp.Create) and isinstance(create.this, exp.Schema)):
             raise ValueError(f"client schema: only CREATE TABLE is supported, got {create.sql()[:60]!r}")
@@ -52,6 +55,7 @@ def parse_client_schema(*, ddl: str) -> ClientSchema:
         times: list[str] = []
         ids: dict[str, str] = {}
         table_fills: dict[str, FillValue] = {}
+        table_values: dict[str, tuple[FillValue, ...]] = {}
         for item in create.this.expressions:
             if isinstance(item, exp.ForeignKey):
                 _add_foreign_key(ids, item)
@@ -71,6 +75,9 @@ def parse_client_schema(*, ddl: str) -> ClientSchema:
             for constraint in constraints:
                 if isinstance(constraint, exp.Reference):
                     ids[name] = _referenced_table(constraint)
+            allowed = _checked_values(constraints, name)
+            if allowed is not None:
+                table_values[name] = allowed
             not_null = any(isinstance(c, exp.NotNullColumnConstraint) for c in constraints)
             if not_null and primary_keys.get(table) != name:
                 table_fills[name] = None if name in times else _fill_value(constraints, is_text=is_text)
@@ -78,6 +85,7 @@ def parse_client_schema(*, ddl: str) -> ClientSchema:
         time_columns[table] = tuple(times)
         id_columns[table] = ids
         fills[table] = table_fills
+        value_sets[table] = table_values
     if not tables:
         raise ValueError("client schema defines no table")
     return ClientSchema(
@@ -87,6 +95,7 @@ def parse_client_schema(*, ddl: str) -> ClientSchema:
         id_columns=id_columns,
         primary_keys=primary_keys,
         not_null_fills=fills,
+        value_sets=value_sets,
     )
 
 
@@ -123,3 +132,23 @@ def _fill_value(constraints: list[exp.Expr | None], *, is_text: bool) -> FillVal
             number = float(literal.this)
             return int(number) if number.is_integer() else number
     return "" if is_text else 0
+
+
+def _checked_values(constraints: list[exp.Expr | None], column: str) -> tuple[FillValue, ...] | None:
+    """The literals of a CHECK (column IN (...)) constraint, else None."""
+    for constraint in constraints:
+        check = constraint.this if isinstance(constraint, exp.CheckColumnConstraint) else None
+        if not (isinstance(check, exp.In) and isinstance(check.this, exp.Column)) or check.this.name.lower() != column:
+            continue
+        values: list[FillValue] = []
+        for item in check.expressions:
+            if not isinstance(item, exp.Literal):
+                return None
+            values.append(str(item.this) if item.is_string else _number(str(item.this)))
+        return tuple(values)
+    return None
+
+
+def _number(text: str) -> int | float:
+    number = float(text)
+    return int(number) if number.is_integer() else number

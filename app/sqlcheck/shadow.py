@@ -4,12 +4,14 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from app.errors import SqlRejected
 from app.schemas import Record, SqlRequest
 from app.sqlcheck.dialect import SQLITE_FUNCTION_NAMES, statement_label
 from app.sqlcheck.requestdata import records_by_table
 from app.sqlcheck.schema import ClientSchema
+from app.sqlcheck.written import Target, insert_scope, invalid_times, listed_scope, row_count
 
 _TABLE_ACTIONS = {sqlite3.SQLITE_INSERT, sqlite3.SQLITE_DELETE}
 _COLUMN_ACTIONS = {sqlite3.SQLITE_READ, sqlite3.SQLITE_UPDATE}
@@ -27,6 +29,15 @@ _ACTION_NAMES = {
 _STEP_INTERVAL = 1000
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What one statement did in the dry run."""
+
+    changed: int
+    # An UPDATE/DELETE that reached every row of a table holding more than one.
+    whole_table: bool = False
+
+
 def dry_run(
     *,
     statements: Sequence[str],
@@ -35,34 +46,89 @@ def dry_run(
     max_steps: int = 200_000,
     tables: Collection[str] | None = None,
 ) -> list[int]:
-    """Run the statements in order on a shadow DB; return rows changed by each, or raise SqlRejected.
+    """Run the statements in order on a shadow DB; return rows changed by each, or raise SqlRejected."""
+    effects = dry_run_effects(
+        statements=statements, targets=None, request=request, schema=schema, max_steps=max_steps, tables=tables
+    )
+    return [effect.changed for effect in effects]
 
+
+def dry_run_effects(
+    *,
+    statements: Sequence[str],
+    targets: Sequence[Target | None] | None,
+    request: SqlRequest,
+    schema: ClientSchema,
+    max_steps: int = 200_000,
+    tables: Collection[str] | None = None,
+) -> list[Effect]:
+    """Run the statements in order on a shadow DB and judge each write by its result, or raise SqlRejected.
+
+    `targets`: per statement, the table it writes, None for a SELECT; None: writes are not judged.
     `tables`: the tables the statements name (None: all); only these get the request's records.
     """
     guard = _Guard(schema, max_steps)
     problems: list[str] = []
-    changes: list[int] = []
+    effects: list[Effect] = []
     with _shadow_db(request, schema, tables) as conn:
-        conn.set_authorizer(guard.authorize)
-        conn.set_progress_handler(guard.tick, guard.interval)
         for number, sql in enumerate(statements, 1):
+            target = targets[number - 1] if targets is not None else None
+            label = statement_label(number, sql)
             guard.denied.clear()
-            before = conn.total_changes
             try:
-                conn.execute(sql).fetchall()
+                effect, found = _run_one(conn, guard, sql, target, schema)
             except (sqlite3.Error, sqlite3.Warning, ValueError) as exc:
-                problems.append(f"{statement_label(number, sql)}: {guard.explain(exc)}")
+                problems.append(f"{label}: {guard.explain(exc)}")
                 if guard.exhausted:
                     break
+                effect, found = Effect(changed=0), []
             if not conn.in_transaction:
                 # SQLite ended the transaction itself (a rollback on an interrupt or a full
                 # database): the request's rows are gone, so later counts would mean nothing.
-                problems.append(f"{statement_label(number, sql)}: the dry run could not continue after it")
+                problems.append(f"{label}: the dry run could not continue after it")
                 break
-            changes.append(conn.total_changes - before)
+            problems.extend(f"{label}: {problem}" for problem in found)
+            effects.append(effect)
     if problems:
         raise SqlRejected(problems)
-    return changes
+    return effects
+
+
+def _run_one(
+    conn: sqlite3.Connection, guard: "_Guard", sql: str, target: Target | None, schema: ClientSchema
+) -> tuple[Effect, list[str]]:
+    """Run one statement under guard; judge the rows it wrote (only those: the client's are its own)."""
+    if target is None:
+        with _guarded(conn, guard):
+            before = conn.total_changes
+            conn.execute(sql).fetchall()
+        return Effect(changed=conn.total_changes - before), []
+    rows_before = row_count(conn, target.table)
+    scope = insert_scope(conn, target.table) if target.kind == "insert" else None
+    if target.rows_sql is not None:
+        with _guarded(conn, guard):
+            scope = listed_scope([row[0] for row in conn.execute(target.rows_sql)])
+    already = invalid_times(conn, schema, target.table, scope) if target.kind == "update" and scope else {}
+    with _guarded(conn, guard):
+        before = conn.total_changes
+        conn.execute(sql).fetchall()
+    changed = conn.total_changes - before
+    found = invalid_times(conn, schema, target.table, scope) if scope is not None else {}
+    whole = target.kind in ("update", "delete") and rows_before > 1 and changed >= rows_before
+    return Effect(changed=changed, whole_table=whole), [text for key, text in found.items() if key not in already]
+
+
+@contextmanager
+def _guarded(conn: sqlite3.Connection, guard: "_Guard") -> Iterator[None]:
+    """The authorizer and the step budget, for the statement's own SQL only: the service's queries
+    around it are neither denied nor charged against its budget."""
+    conn.set_authorizer(guard.authorize)
+    conn.set_progress_handler(guard.tick, guard.interval)
+    try:
+        yield
+    finally:
+        conn.set_authorizer(None)
+        conn.set_progress_handler(None, 0)
 
 
 class _Guard:

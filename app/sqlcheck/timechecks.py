@@ -10,6 +10,7 @@ from app.sqlcheck.timetext import (
     is_date,
     is_date_modifier,
     is_date_prefix_pattern,
+    is_time_prefix,
     is_timestamp,
     is_valid_time_text,
 )
@@ -18,22 +19,38 @@ TIME_FORMAT = "'YYYY-MM-DD HH:MM:SS'"
 
 
 def string_literal_problem(text: str) -> str | None:
-    """Any string literal: never SQLite's 'now', never a malformed time."""
+    """Any string literal: never SQLite's 'now'.
+
+    A literal inside an expression ('2024-06-07 ' || substr(due_time, 12)) is a piece of a value,
+    not a time: the values written are checked on the dry run's result instead.
+    """
     if _is_now(text):
         return "SQLite's 'now' is UTC and never used; write the literal time from the request's now"
-    if not is_valid_time_text(text):
-        return f"malformed time literal '{text}': times are {TIME_FORMAT}"
     return None
 
 
 def time_value_problem(column: str, lit: Lit) -> str | None:
-    """A literal compared with or stored in a time column must be a full time."""
+    """A literal stored in a time column must be a full time."""
     if not isinstance(lit.value, str):
         return f"{column} takes text times {TIME_FORMAT}, not {lit.text}"
-    # A malformed time is reported by string_literal_problem already.
-    if is_valid_time_text(lit.value) and not is_timestamp(lit.value):
+    if _is_now(lit.value):
+        return None  # Reported by string_literal_problem.
+    if not is_valid_time_text(lit.value):
+        return f"malformed time literal '{lit.value}': times are {TIME_FORMAT}"
+    if not is_timestamp(lit.value):
         return f"{column} takes full times {TIME_FORMAT}, not {lit.text}"
     return None
+
+
+def bound_problem(column: str, lit: Lit) -> str | None:
+    """A literal a time column is compared with: a full time, a date, or a date-time prefix."""
+    if not isinstance(lit.value, str):
+        return f"{column} is compared with text times {TIME_FORMAT}, not {lit.text}"
+    if _is_now(lit.value) or is_time_prefix(lit.value):
+        return None
+    if not is_valid_time_text(lit.value):
+        return f"malformed time literal '{lit.value}': times are {TIME_FORMAT}"
+    return f"{column} is compared with times {TIME_FORMAT} or their prefixes ('YYYY-MM-DD', 'YYYY-MM'), not {lit.text}"
 
 
 def pattern_problem(column: str, lit: Lit, *, wildcard: str) -> str | None:

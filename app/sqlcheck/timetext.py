@@ -13,6 +13,7 @@ _LOOKS_LIKE_TIME = re.compile(
     rf"{_DATE_LIKE}([ T]\d{{1,2}}:\d{{1,2}}(:\d{{1,2}}(\.\d+)?)?)?|\d{{1,2}}:\d{{2}}(:\d{{2}})?"
 )
 _DATE_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_TIME_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?: (\d{2})(?::(\d{2})(?::(\d{2}))?)?)?)?)?")
 _MODIFIERS = (
     re.compile(r"[+-]?\d+(\.\d+)? (day|hour|minute|second|month|year)s?"),
     re.compile(r"[+-]\d{2}:\d{2}(:\d{2})?"),
@@ -46,6 +47,16 @@ def is_valid_time_text(text: str) -> bool:
     if match := _CLOCK.fullmatch(text):
         return _real(2000, 1, 1, *map(int, match.groups()))
     return False
+
+
+def is_time_prefix(text: str) -> bool:
+    """True for a real time or a leading part of one: 'YYYY', 'YYYY-MM', 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM'."""
+    match = _TIME_PREFIX.fullmatch(text)
+    if match is None:
+        return False
+    year, month, day, hour, minute, second = (int(part) if part else None for part in match.groups())
+    assert year is not None  # the pattern requires it
+    return _real(year, month or 1, day or 1, hour or 0, minute or 0, second or 0)
 
 
 def is_date_prefix_pattern(pattern: str, *, wildcard: str) -> bool:

@@ -1,0 +1,150 @@
+"""The validator judges what SQL does: correct-but-unusual answers pass and unsafe ones are refused, over HTTP."""
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from tests.conftest import completion
+
+pytestmark = pytest.mark.anyio
+
+NOW = "2024-06-05 10:00:00"  # a Wednesday
+CONTEXT: dict[str, Any] = {
+    "categories": [{"id": 1, "title": "과제"}, {"id": 2, "title": "운동"}],
+    "todos": [
+        {"id": 3, "title": "보고서", "due_time": "2024-06-05 18:00:00", "category_id": 1, "complete": False},
+        {"id": 4, "title": "요가", "due_time": "2024-06-06 07:30:00", "category_id": 2, "complete": False},
+        {"id": 8, "title": "요가", "due_time": "2024-06-08 07:30:00", "category_id": 2, "complete": True},
+        {"id": 9, "title": "장보기", "due_time": "2024-06-09 20:00:00", "category_id": None, "complete": False},
+    ],
+    "schedules": [
+        {"id": 4, "title": "팀 회의", "start_time": "2024-06-06 14:00:00",
+         "end_time": "2024-06-06 15:00:00", "category_id": None},
+        {"id": 6, "title": "동아리", "start_time": "2024-06-09 19:00:00",
+         "end_time": "2024-06-09 21:00:00", "category_id": 1},
+    ],
+}  # fmt: skip
+
+# (command, the model's answer): correct for the command, though not shaped like a literal row.
+ACCEPTED = [
+    ("보고서랑 장보기 금요일로 옮겨줘",
+     "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE id IN (3, 9);"),
+    (
+        "팀 회의 다음날 정산 추가",
+        "INSERT INTO TODO (title, due_time) SELECT '정산', date(start_time, '+1 day') || ' 23:59:59' "
+        "FROM SCHEDULE WHERE id = 4;",
+    ),
+    ("팀 회의 하루 미뤄", "UPDATE SCHEDULE SET start_time = datetime(start_time, '+1 day'), "
+     "end_time = datetime(end_time, '+1 day') WHERE id = 4;"),
+    ("이번주 할 일 보여줘", "SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time <= '2024-06-09 23:59:59';"),
+    ("이번주 할 일 보여줘", "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09 23:59:59';"),
+    ("이번달 할 일 보여줘", "SELECT * FROM TODO WHERE due_time LIKE '2024-06%';"),
+    ("일요일 할 일 보여줘", "SELECT * FROM TODO WHERE strftime('%w', due_time) = '0';"),
+    ("요가 완료", "UPDATE TODO SET complete = 1 WHERE id IN (4, 8);"),
+    ("할 일 모두 완료", "UPDATE TODO SET complete = 1 WHERE complete IN (0, 1);"),
+    # A nullable column: p OR NOT p is not every row when p is NULL.
+    ("과제 아닌 할 일 완료", "UPDATE TODO SET complete = 1 WHERE category_id = 1 OR NOT category_id = 1;"),
+    ("과제 카테고리 할 일 금요일로 옮겨줘",
+     "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE category_id = 1;"),
+    ("요가를 스케줄로 바꿔", "INSERT INTO SCHEDULE (title, start_time, end_time, category_id) "
+     "SELECT title, due_time, due_time, category_id FROM TODO WHERE id = 4; DELETE FROM TODO WHERE id = 4;"),
+]  # fmt: skip
+
+# (command, the model's answer, a fragment of the reason the repair prompt is given).
+REFUSED = [
+    ("요가 삭제", "DELETE FROM TODO WHERE title = '요가' OR 'a' = 'a';", "a condition on TODO.title"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE id = 3 OR 'a' = 'a';", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE 1 = 1;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE complete IN (0, 1);", "holds for every row"),
+    ("보고서 삭제", "DELETE FROM TODO WHERE NOT due_time IS NULL;", "holds for every row"),
+    ("보고서 삭제", "DELETE FROM TODO WHERE due_time IS NOT NULL OR id = 3;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE complete = 0 OR complete = 1;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE id = id;", "holds for every row"),
+    ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE id IN (SELECT id FROM TODO);", "holds for every row"),
+    ("보고서 삭제", "DELETE FROM TODO WHERE category_id IS NULL OR category_id IS NOT NULL;", "holds for every row"),
+    ("보고서 복사", "INSERT INTO TODO (title, due_time) SELECT title, due_time FROM TODO WHERE 1 = 1;",
+     "holds for every row"),
+    ("요가 삭제", "DELETE FROM TODO WHERE title = '요가';", "'요가' is TODO id 4, 8, so write id IN (4, 8)"),
+    ("요가 보여줘", "SELECT * FROM TODO WHERE title LIKE '%요가%';", "referred to by id"),
+    ("보고서 금요일로", "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 13) WHERE id = 3;",
+     "every time written must be a valid"),
+    ("팀 회의 끝나는 시간 1시로", "UPDATE SCHEDULE SET end_time = '2024-06-06 13:00:00' WHERE id = 4;",
+     "ending (2024-06-06 13:00:00) before it starts"),
+    ("보고서 내일로", "UPDATE TODO SET due_time = date(due_time, '+1 day') WHERE id = 3;",
+     "every time written must be a valid"),
+]  # fmt: skip
+
+
+def body(prompt: str) -> dict[str, Any]:
+    return {"prompt": prompt, "now": NOW, "engine": "llm", **CONTEXT}
+
+
+@pytest.mark.parametrize(("prompt", "answer"), ACCEPTED, ids=[answer[:60] for _, answer in ACCEPTED])
+async def test_correct_unusual_answers_are_accepted(
+    client: httpx.AsyncClient, llm_mock: respx.MockRouter, prompt: str, answer: str
+) -> None:
+    route = llm_mock.post("/chat/completions").respond(json=completion(answer))
+    response = await client.post("/v1/sql", json=body(prompt))
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "ok"
+    assert route.call_count == 1  # accepted as first written: no repair
+
+
+@pytest.mark.parametrize(("prompt", "answer", "reason"), REFUSED, ids=[answer[:60] for _, answer, _ in REFUSED])
+async def test_unsafe_answers_are_refused_with_a_reason_the_repair_can_use(
+    client: httpx.AsyncClient, llm_mock: respx.MockRouter, prompt: str, answer: str, reason: str
+) -> None:
+    route = llm_mock.post("/chat/completions").respond(json=completion(answer))
+    response = await client.post("/v1/sql", json=body(prompt))
+    assert response.status_code == 502, response.text
+    error = response.json()["error"]
+    assert error["code"] == "llm_invalid_output"
+    assert any(reason in text for text in error["details"]["reasons"]), error["details"]["reasons"]
+    repair = json.loads(route.calls[1].request.content)["messages"][-1]["content"]
+    assert reason in repair
+
+
+async def test_a_date_only_inclusive_upper_bound_is_corrected_and_said(
+    client: httpx.AsyncClient, llm_mock: respx.MockRouter
+) -> None:
+    answer = "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09'; "
+    answer += "SELECT * FROM SCHEDULE WHERE start_time >= '2024-06-03' AND start_time <= '2024-06-09';"
+    llm_mock.post("/chat/completions").respond(json=completion(answer))
+    response = await client.post("/v1/sql", json=body("이번주 일정 보여줘"))
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert [s["sql"] for s in result["statements"]] == [
+        "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09 23:59:59'",
+        "SELECT * FROM SCHEDULE WHERE start_time >= '2024-06-03' AND start_time <= '2024-06-09 23:59:59'",
+    ]
+    assert "'2024-06-09 23:59:59'" in result["message"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        ("할 일 전부 삭제", "DELETE FROM TODO WHERE 1 = 1;"),
+        ("요가 완료", "UPDATE TODO SET complete = 1 WHERE id IN (3, 4, 8, 9);"),
+    ],
+)
+async def test_a_write_of_every_row_needs_confirmation(
+    client: httpx.AsyncClient, llm_mock: respx.MockRouter, prompt: str, answer: str
+) -> None:
+    llm_mock.post("/chat/completions").respond(json=completion(answer))
+    response = await client.post("/v1/sql", json=body(prompt))
+    assert response.status_code == 200, response.text
+    assert response.json()["needs_confirmation"] is True
+
+
+async def test_repair_turns_a_title_condition_into_ids(client: httpx.AsyncClient, llm_mock: respx.MockRouter) -> None:
+    route = llm_mock.post("/chat/completions")
+    route.side_effect = [
+        httpx.Response(200, json=completion("DELETE FROM TODO WHERE title = '요가';")),
+        httpx.Response(200, json=completion("DELETE FROM TODO WHERE id IN (4, 8);")),
+    ]
+    response = await client.post("/v1/sql", json=body("요가 삭제"))
+    assert response.status_code == 200, response.text
+    assert [s["ids"] for s in response.json()["statements"]] == [[4, 8]]

@@ -1,0 +1,18 @@
+"""Named days of the Korean calendar (holidays, lunar dates, weekends, period ends) resolved from `now`."""
+
+from app.namedays.holidays_kr import HOLIDAYS, Holiday, holiday_break, holiday_date, holiday_on
+from app.namedays.lunar import lunar_to_solar
+from app.namedays.periods import period_end, weekend
+from app.namedays.upcoming import upcoming_named_days
+
+__all__ = [
+    "HOLIDAYS",
+    "Holiday",
+    "holiday_break",
+    "holiday_date",
+    "holiday_on",
+    "lunar_to_solar",
+    "period_end",
+    "upcoming_named_days",
+    "weekend",
+]

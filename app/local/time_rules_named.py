@@ -6,23 +6,8 @@ from datetime import timedelta
 from app.local.time_lexicon import alternation
 from app.local.time_pieces import Context, Handler, Kind, Piece, piece, unknown
 from app.local.time_rules_ko import LB, TAIL, VAGUE
-from app.namedays import holiday_break, holiday_date, lunar_to_solar, period_end
+from app.namedays import EN_HOLIDAY_NAMES, KO_HOLIDAY_NAMES, holiday_break, holiday_date, lunar_to_solar, period_end
 
-KO_HOLIDAY_NAMES: dict[str, str] = {
-    "신정": "new_year", "새해 첫날": "new_year", "설날": "seollal", "설": "seollal", "구정": "seollal",
-    "삼일절": "independence", "어린이날": "childrens", "부처님오신날": "buddha", "부처님 오신 날": "buddha",
-    "석가탄신일": "buddha", "현충일": "memorial", "광복절": "liberation", "추석": "chuseok", "한가위": "chuseok",
-    "개천절": "foundation", "한글날": "hangul", "크리스마스": "christmas", "성탄절": "christmas",
-    "어버이날": "parents", "스승의 날": "teachers", "스승의날": "teachers", "크리스마스 이브": "christmas_eve",
-    "섣달 그믐": "new_years_eve", "섣달그믐": "new_years_eve",
-}  # fmt: skip
-EN_HOLIDAY_NAMES: dict[str, str] = {
-    "new year's day": "new_year", "lunar new year": "seollal", "seollal": "seollal",
-    "independence movement day": "independence", "children's day": "childrens", "buddha's birthday": "buddha",
-    "memorial day": "memorial", "liberation day": "liberation", "chuseok": "chuseok",
-    "national foundation day": "foundation", "hangul day": "hangul", "christmas day": "christmas",
-    "christmas": "christmas", "christmas eve": "christmas_eve", "new year's eve": "new_years_eve",
-}  # fmt: skip
 # Particles after a holiday word that make it a date (추석에, 추석까지); without one (and without
 # 연휴/전날/다음날) the word is part of a title: 추석 선물세트 주문.
 _DATE_PARTICLES = frozenset({"에", "에는", "에도", "엔", "까지", "까지는", "까지만", "부터", "부터는", "로", "으로"})

@@ -42,7 +42,7 @@ def _ko_holiday(m: re.Match[str], ctx: Context) -> list[Piece]:
     rel = {"": "", "전날": "before", "다음날": "after"}["".join((m["rel"] or "").split())]
     if _KO_AFTER_VAGUE.match(m.string, m.end()) or m["vague"]:
         return unknown(m)  # 추석 무렵, 추석 전에: which day is not said
-    if not (m["brk"] or rel or m["particle"] in _DATE_PARTICLES):
+    if not (m["brk"] or rel or m["ttae"] or m["particle"] in _DATE_PARTICLES):  # 추석 때 = on 추석
         return []  # a title word
     year = ctx.today.year + _YEARS[m["yw"]] if m["yw"] else None
     key = KO_HOLIDAY_NAMES[" ".join(m["name"].split())]
@@ -92,7 +92,7 @@ NAMED_RULES: list[tuple[str, str, Handler, object]] = [
     (
         "ko_holiday",
         rf"{LB}(?:(?P<yw>올해|금년|내년)\s*)?(?P<name>{_KO_NAMES})(?:\s*(?P<brk>연휴))?"
-        rf"(?:\s*(?P<rel>전\s*날|다음\s*날))?{VAGUE}{_KO_PARTICLE}(?=$|[^가-힣])",
+        rf"(?:\s*(?P<rel>전\s*날|다음\s*날))?{VAGUE}(?P<ttae>\s*때)?{_KO_PARTICLE}(?=$|[^가-힣])",
         _ko_holiday,
         "신새설구삼어부석현광추한개크성스섣",
     ),

@@ -11,7 +11,6 @@ from app.local.timeexpr import parse_time
 
 # Time words that are not understood, or readings that conflict: `unknown` must be non-empty.
 DECLINED: list[tuple[str, str]] = [
-    ("A", "다다음주 금요일 여행"),
     ("A", "다다음달 출장"),
     ("A", "3시쯤 전화"),
     ("A", "3시경 전화"),

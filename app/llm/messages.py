@@ -6,6 +6,7 @@ from typing import Any
 from app.llm.context import PromptRecords
 from app.llm.exemplars import Exemplar
 from app.llm.prompts import PromptTemplates, render
+from app.namedays import mentioned_named_days
 from app.schemas import Category, HistoryTurn, Schedule, Todo
 
 Message = dict[str, Any]
@@ -29,6 +30,17 @@ def _rows(rows: list[list[object]]) -> str:
     return "\n".join(" | ".join([_cell(value) for value in row]) for row in rows) or "(none)"
 
 
+def _named_days(prompt: str, now: datetime) -> str:
+    """The named days the command may need, as dates: the model never works out a holiday itself."""
+    lines = []
+    for label, first, last in mentioned_named_days(prompt, now.date()):
+        span = f"{first} ({_WEEKDAYS[first.weekday()]})"
+        if last != first:
+            span += f" to {last} ({_WEEKDAYS[last.weekday()]})"
+        lines.append(f"- {label}: {span}")
+    return "\n".join(lines)
+
+
 def render_user_data(
     *,
     templates: PromptTemplates,
@@ -36,13 +48,15 @@ def render_user_data(
     categories: list[Category],
     todos: list[Todo],
     schedules: list[Schedule],
+    prompt: str = "",
 ) -> str:
-    """The user-data block: current time with its weekday, then ids and titles of the records."""
-    weekday = _WEEKDAYS[datetime.fromisoformat(now).weekday()]  # `now` is a validated timestamp
+    """The user-data block: current time with its weekday, named days, then ids and titles of the records."""
+    moment = datetime.fromisoformat(now)  # `now` is a validated timestamp
     return render(
         templates.user_data,
         now=now,
-        weekday=weekday,
+        weekday=_WEEKDAYS[moment.weekday()],
+        named_days=_named_days(prompt, moment),
         categories=_rows([[c.id, c.title] for c in categories]),
         todos=_rows([[t.id, t.title, t.due_time, t.category_id, t.complete] for t in todos]),
         schedules=_rows([[s.id, s.title, s.start_time, s.end_time, s.category_id] for s in schedules]),
@@ -62,6 +76,7 @@ def build_static_prefix(*, templates: PromptTemplates, exemplars: list[Exemplar]
             categories=data.categories,
             todos=data.todos,
             schedules=data.schedules,
+            prompt=exemplar.prompt,
         )
         messages.append({"role": "user", "content": block})
         messages.append({"role": "user", "content": exemplar.prompt})
@@ -89,6 +104,7 @@ def build_messages(
         categories=records.categories,
         todos=records.todos,
         schedules=records.schedules,
+        prompt=prompt,
     )
     messages = [*prefix, {"role": "user", "content": block}]
     for turn in history:

@@ -7,7 +7,7 @@ from string import Template
 # Each template and the variables it must use; a template that names others is refused at load.
 TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "system": frozenset({"schema"}),
-    "user_data": frozenset({"now", "weekday", "categories", "todos", "schedules"}),
+    "user_data": frozenset({"now", "weekday", "named_days", "categories", "todos", "schedules"}),
     "repair": frozenset({"errors"}),
     "summary_system": frozenset({"language", "max_chars"}),
     "summary_user": frozenset({"now", "plans"}),

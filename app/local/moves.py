@@ -124,8 +124,16 @@ def _category_rows(ctx: Context, target: Target) -> tuple[Plan, ...]:
     return tuple(p for p in target.plans if p.table in tables)
 
 
+# A command about when a plan ends (끝나는 시간, 종료 시간, the end of X): not a move of its start.
+_END_WORDS = re.compile(
+    r"끝나는|끝날|끝\s*시간|종료|마치는|\b(?:the\s+)?end\s+of\b|\bend(?:s|ing)?\s+(?:time|at)\b", re.IGNORECASE
+)
+
+
 def _move(ctx: Context) -> EngineAnswer:
     tp = ctx.time
+    if _END_WORDS.search(ctx.masked):
+        raise Decline("the end of a plan, not its start")
     if not tp.destination:
         raise Decline("a time that is not where to move")
     if tp.dates or tp.anchor_offset is not None or tp.duration is not None:

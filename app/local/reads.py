@@ -31,7 +31,8 @@ _FILLERS = frozenset(
         "꺼", "중", "중에", "에", "의", "및", "그리고", "이랑", "랑", "하고", "와", "과", "를", "을", "건", "뭐가",
         "me", "my", "all", "the", "for", "on", "in", "of", "and", "&", "i", "do", "have", "is", "are", "there",
         "anything", "everything", "list", "items", "got", "a", "any", "at", "that", "to", "s", "going",
-        "scheduled", "planned", "coming", "up",
+        "scheduled", "planned", "coming", "up", "잡힌", "잡혀", "잡혀있는", "예정된", "등록된", "잡아둔", "잡아놓은",
+        "들어있는",
     }
 )  # fmt: skip
 _SPLIT = re.compile(r"[\s,?.!'’]+")

@@ -53,6 +53,8 @@ _SCOPE_WORDS = re.compile(
 _DROP_TOKENS = frozenset(
     {"씩", "거", "것", "건", "꺼", "로", "으로", "에", "을", "를", "의", "of", "on", "to", "in", "at"}
 )
+# Words that only place plans in the time condition (다음 주말에 잡힌 일정): dropped when one is given.
+_PLACED = frozenset({"잡힌", "잡혀", "잡혀있는", "있는", "예정된", "등록된", "잡아둔", "잡아놓은", "들어있는"})
 # Words that never stand in a plan's name the way a command would say it: verbs, quotes, time marks.
 _NOT_A_NAME = re.compile(
     r"[\"§]|해줘|해 줘|줘|하고|했어|끝냈|완료|삭제|취소|지워|옮겨|미뤄|당겨|바꿔|변경|추가|알려|보여|요약"
@@ -102,6 +104,8 @@ def resolve(
 ) -> Target | NoSuchPlan:
     """The rows a command body names (raises Decline when unsure)."""
     phrase = target_phrase(body)
+    if period is not None:
+        phrase = " ".join(word for word in phrase.split() if word not in _PLACED)
     if period is not None and bulk and not tokens_of(_SCOPE_WORDS.sub(" ", f" {phrase} ")):
         rows = tuple(p for p in records.plans if p.table in tables and _in_period(p, period))
         return Target(rows, None, period, everything=True)

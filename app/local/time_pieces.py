@@ -74,6 +74,10 @@ class Piece:
     role: str = ""  # AMOUNT: shift | length; DAY: weekday when it is a bare weekday
     sign: int = 0  # AMOUNT: +1 later, −1 earlier, 0 unstated; ANCHOR: always folded into amount
     meridiem: str = ""  # PART: am | pm
+    # PERIOD: the days a new plan may fall on, earliest first (a weekend's Saturday and Sunday,
+    # a 연휴's first day); a deadline period (이번주까지, 월말까지) is due at the period's end.
+    plan_days: tuple[date, ...] = ()
+    deadline: bool = False
 
 
 @dataclass(frozen=True, slots=True)

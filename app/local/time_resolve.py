@@ -100,6 +100,8 @@ def _resolve_single(now: datetime, pieces: list[Piece], roles: Roles, draft: Dra
         _span_of([*of_kind(main, Kind.PERIOD), day])  # 11월 … 12월 3일 is a conflict
         if chosen and day.role == "weekday":
             _check_destination_week(day, conditions)
+    elif not chosen and (period_moment := _period_moment(now, of_kind(main, Kind.PERIOD), written_clock)):
+        draft.moment = period_moment
     elif written_clock is not None:
         condition_day = _one([p for p in of_kind(conditions, Kind.DAY) if p.day], "days") if chosen else None
         if condition_day is not None and condition_day.day is not None:
@@ -113,6 +115,22 @@ def _resolve_single(now: datetime, pieces: list[Piece], roles: Roles, draft: Dra
     condition_span = _span_of(conditions)
     draft.condition_period = _bounds(condition_span) if conditions else None
     draft.period = draft.condition_period or _bounds(_span_of(main))
+
+
+def _period_moment(now: datetime, periods: list[Piece], clock: Clock | None) -> datetime | None:
+    """A new plan's moment from one period alone: a deadline (이번주까지) is due at its end; a
+    weekend or 연휴 falls on its first day still ahead (with a clock: whose moment is ahead)."""
+    if len(periods) != 1 or periods[0].kind is not Kind.PERIOD or periods[0].period is None:
+        return None
+    found = periods[0]
+    assert found.period is not None
+    if found.deadline and found.marker == "end":
+        return on_day(found.period[1], clock)
+    for day in found.plan_days:
+        moment = on_day(day, clock)
+        if (moment > now) if clock is not None else (day >= now.date()):
+            return moment
+    return None
 
 
 def _check_destination_week(day: Piece, conditions: list[Piece]) -> None:

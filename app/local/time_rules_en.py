@@ -111,7 +111,8 @@ def _period(m: re.Match[str], ctx: Context) -> list[Piece]:
     if unit == "week":
         return piece(Kind.PERIOD, m, period=week_range(ctx.today, offset))
     if unit == "weekend":
-        return piece(Kind.PERIOD, m, period=weekend_range(ctx.today, offset))
+        span = weekend_range(ctx.today, offset)
+        return piece(Kind.PERIOD, m, period=span, plan_days=span, deadline=True)
     if unit == "year":
         year = ctx.today.year + offset
         return piece(Kind.PERIOD, m, period=(date(year, 1, 1), date(year, 12, 31)))

@@ -43,14 +43,14 @@ TAIL = (
     rf"(?:\s*(?:거|꺼|것)(?:은|는|을|를|도|만|이|가)?)?{RB}"
 )
 WEEKDAY = r"(?P<wd>[월화수목금토일])(?:요일|욜)"
-WEEK = r"(?P<week>이번\s*주|다음\s*주|담주|차주|지난\s*주|저번\s*주)"
+WEEK = r"(?P<week>이번\s*주|다다음\s*주|다음\s*주|담주|차주|지난\s*주|저번\s*주)"
 YEAR = r"(?:(?P<y>\d{4}|\d{2})\s*년\s*|(?P<yw>올해|금년|내년|작년)\s*)"
 _WEEKDAY_LIST = (
     r"[월화수목금토일](?:요일|욜)(?:\s*(?:,|·|/|와|과|이랑|랑|하고|및)?\s*[월화수목금토일](?:요일|욜))*"
     r"|[월화수목금토일](?:\s*[,·/]\s*[월화수목금토일])+(?:요일)?|[월화수목금토일]{2,7}(?:요일)?"
 )
 
-WEEK_OFFSETS = {"이번주": 0, "다음주": 1, "담주": 1, "차주": 1, "지난주": -1, "저번주": -1}
+WEEK_OFFSETS = {"이번주": 0, "다음주": 1, "다다음주": 2, "담주": 1, "차주": 1, "지난주": -1, "저번주": -1}
 MONTH_OFFSETS = {"이번달": 0, "이달": 0, "다음달": 1, "담달": 1, "지난달": -1, "저번달": -1}
 YEAR_OFFSETS = {"올해": 0, "금년": 0, "내년": 1, "작년": -1}
 _EXTRA_VAGUE = ("몇 시간", "몇시간", "몇 분", "몇분", "며칠", "몇 주", "몇 달", "매주")
@@ -106,18 +106,19 @@ def _daily(m: re.Match[str], ctx: Context) -> list[Piece]:
 
 
 def _weekend(m: re.Match[str], ctx: Context) -> list[Piece]:
-    offset = {"": 0, "이번": 0, "다음": 1, "담": 1, "지난": -1, "저번": -1}[_squash(m["q"] or "")]
-    return piece(Kind.PERIOD, m, period=weekend_range(ctx.today, offset))
+    offset = {"": 0, "이번": 0, "다음": 1, "담": 1, "다다음": 2, "지난": -1, "저번": -1}[_squash(m["q"] or "")]
+    span = weekend_range(ctx.today, offset)
+    return piece(Kind.PERIOD, m, period=span, plan_days=span, deadline=True)
 
 
 def _week(m: re.Match[str], ctx: Context) -> list[Piece]:
-    return piece(Kind.PERIOD, m, period=week_range(ctx.today, WEEK_OFFSETS[_squash(m["week"])]))
+    return piece(Kind.PERIOD, m, period=week_range(ctx.today, WEEK_OFFSETS[_squash(m["week"])]), deadline=True)
 
 
 def _month_relative(m: re.Match[str], ctx: Context) -> list[Piece]:
     first, last = month_range_from(ctx.today, MONTH_OFFSETS[_squash(m["q"])])
     if not m["d"]:
-        return piece(Kind.PERIOD, m, period=(first, last))
+        return piece(Kind.PERIOD, m, period=(first, last), deadline=True)
     day = valid_date(first.year, first.month, int(m["d"]))
     return piece(Kind.DAY, m, day=day) if day else unknown(m)
 
@@ -190,7 +191,12 @@ KO_RULES: list[tuple[str, str, Handler, str]] = [
     ("ko_weekly", rf"{LB}매\s*주\s*(?P<list>{_WEEKDAY_LIST})(?:마다)?{VAGUE}{TAIL}", _weekly, "매"),
     ("ko_daily", rf"{LB}(?:매일(?:\s*매일)?|날마다){TAIL}", _daily, "매날"),
     ("ko_weekday", rf"{LB}{WEEKDAY}{VAGUE}{TAIL}", _weekday, "요욜"),
-    ("ko_weekend", rf"{LB}(?P<q>이번\s*|다음\s*|담|지난\s*|저번\s*)?주말{PERIOD_VAGUE}{TAIL}", _weekend, "말"),
+    (
+        "ko_weekend",
+        rf"{LB}(?P<q>이번\s*|다다음\s*|다음\s*|담|지난\s*|저번\s*)?주말{PERIOD_VAGUE}{TAIL}",
+        _weekend,
+        "말",
+    ),
     ("ko_week", rf"{LB}{WEEK}{PERIOD_VAGUE}{TAIL}", _week, "주"),
     (
         "ko_month_relative",

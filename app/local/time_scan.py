@@ -9,6 +9,7 @@ from app.local.time_lexicon import EN_PREPOSITIONS, alternation
 from app.local.time_pieces import Context, Handler, Kind, Piece
 from app.local.time_rules_en import EN_RULES
 from app.local.time_rules_ko import KO_RULES
+from app.local.time_rules_named import NAMED_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,16 @@ def _compile(rows: list[tuple[str, str, Handler, Any]], english: bool) -> list[R
     return [Rule(name, re.compile(pattern), handler, english) for name, pattern, handler, _ in rows]
 
 
-RULES: tuple[Rule, ...] = (*_compile(KO_RULES, english=False), *_compile(EN_RULES, english=True))
+# Named days first: at the same span they win over the generic rules (월말까지 is not vague here).
+_NAMED_KO = [row for row in NAMED_RULES if row[0].startswith("ko_")]
+_NAMED_EN = [row for row in NAMED_RULES if row[0].startswith("en_")]
+_ROWS: list[tuple[str, str, Handler, Any]] = [*_NAMED_KO, *_NAMED_EN, *KO_RULES, *EN_RULES]
+RULES: tuple[Rule, ...] = (
+    *_compile(_NAMED_KO, english=False),
+    *_compile(_NAMED_EN, english=True),
+    *_compile(KO_RULES, english=False),
+    *_compile(EN_RULES, english=True),
+)
 # Case-insensitive twins, for the rare text whose lower-casing changes its length (İ → i̇).
 _CASELESS = {rule.name: re.compile(rule.pattern.pattern, re.IGNORECASE) for rule in RULES if rule.english}
 
@@ -35,8 +45,7 @@ def _trigger_index() -> dict[str, frozenset[int]]:
     # A trigger is one character that must be in the text (a Korean syllable, ':'), the first 2–4
     # letters of an English word (satu → Saturday, Saturdays), or "=" and a whole word (=sat).
     index: dict[str, set[int]] = {}
-    rows = [*KO_RULES, *EN_RULES]
-    for order, (_, _, _, triggers) in enumerate(rows):
+    for order, (_, _, _, triggers) in enumerate(_ROWS):
         for trigger in triggers:
             index.setdefault(trigger, set()).add(order)
     return {trigger: frozenset(orders) for trigger, orders in index.items()}

@@ -125,6 +125,26 @@ def ask(
         raise typer.Exit(1) from exc
 
 
+@cli.command()
+def chat(
+    db: Annotated[
+        Path | None, typer.Option(help="SQLite file of your plans (default: plans.db in the data dir).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="A running service (default: the service in this process).")] = None,
+    api_key: Annotated[
+        str | None, typer.Option(envvar="CALENDY_API_KEY", help="API key of the service at --url.")
+    ] = None,
+    tz: Annotated[str | None, typer.Option(help="Your time zone, e.g. Asia/Seoul (default: this machine's).")] = None,
+) -> None:
+    """Manage your plans by typing commands: confirmation before bulk changes, /undo, /list, /today, /week."""
+    from app.client.chat import run_chat
+
+    settings = get_settings()
+    asyncio.run(
+        run_chat(settings=settings, db=db or settings.data_dir / "plans.db", url=url, api_key=api_key, time_zone=tz)
+    )
+
+
 cli.command("eval")(eval_command)
 cli.add_typer(db_app, name="db")
 cli.add_typer(keys_app, name="keys")

@@ -1,0 +1,145 @@
+"""One person's conversation: a command → the service → statements run on their plans, held, undone."""
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from app.client.plans import PlanError, PlanStore
+from app.client.service import ServiceClient
+
+OutcomeKind = Literal["changed", "pending", "rows", "summary", "message", "undone", "cancelled", "error"]
+
+
+@dataclass
+class Outcome:
+    """What a person sees after one input."""
+
+    kind: OutcomeKind
+    text: str = ""
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    prompt: str
+    answer: dict[str, Any]
+
+
+class ClientSession:
+    """Does what the mobile client does for one person's PlanStore."""
+
+    def __init__(
+        self,
+        *,
+        store: PlanStore,
+        service: ServiceClient,
+        time_zone: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.service = service
+        self.zone = ZoneInfo(time_zone) if time_zone else None
+        self.pending: _Pending | None = None
+
+    def now(self) -> str:
+        """The person's own wall-clock time, as `now` is sent."""
+        moment = self.clock() if self.clock else datetime.now(self.zone)
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    async def _feedback(self, request_id: str | None, outcome: str, error: str | None = None) -> None:
+        if request_id:
+            body: dict[str, Any] = {"request_id": request_id, "outcome": outcome}
+            if error:
+                body["error"] = error[:500]
+            await self.service.feedback(body)
+
+    async def command(self, prompt: str) -> Outcome:
+        """Send one command and act on the answer (held when it needs confirmation)."""
+        records = await asyncio.to_thread(self.store.records)
+        history = await asyncio.to_thread(self.store.history)
+        body = {"prompt": prompt, "now": self.now(), **records, "history": history}
+        answer = await self.service.sql(body)
+        if answer["status"] != "ok":
+            return Outcome(kind="message", text=answer.get("message") or answer["status"])
+        if answer["intent"] in ("select", "summary"):
+            return await self._read(answer)
+        if answer["needs_confirmation"]:
+            self.pending = _Pending(prompt=prompt, answer=answer)
+            rows = await self._preview(answer["statements"])
+            return Outcome(kind="pending", rows=rows, statements=answer["statements"])
+        return await self._apply(prompt, answer)
+
+    async def _preview(self, statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for statement in statements:
+            if statement.get("preview_sql"):
+                rows += await asyncio.to_thread(self.store.select, statement["preview_sql"])
+        return rows
+
+    async def _apply(self, prompt: str, answer: dict[str, Any]) -> Outcome:
+        request_id = answer.get("request_id")
+        try:
+            applied = await asyncio.to_thread(
+                self.store.apply, statements=answer["statements"], prompt=prompt, request_id=request_id
+            )
+        except PlanError as exc:
+            await self._feedback(request_id, "failed", str(exc))
+            return Outcome(kind="error", text=str(exc), statements=answer["statements"])
+        await self._feedback(request_id, "executed")
+        before = [row for step in applied.steps for row in step.before]
+        return Outcome(kind="changed", rows=before, statements=answer["statements"])
+
+    async def _read(self, answer: dict[str, Any]) -> Outcome:
+        rows: list[dict[str, Any]] = []
+        plans: list[dict[str, Any]] = []
+        categories = {c["id"]: c["title"] for c in await asyncio.to_thread(self.store.select, "SELECT * FROM CATEGORY")}
+        for statement in answer["statements"]:
+            found = await asyncio.to_thread(self.store.select, statement["sql"])
+            rows += found
+            kind = "todo" if statement["table"].upper() == "TODO" else "schedule"
+            if statement["table"].upper() in ("TODO", "SCHEDULE"):
+                plans += [_plan(kind, row, categories) for row in found if "id" in row and "title" in row]
+        await self._feedback(answer.get("request_id"), "executed")
+        if answer["intent"] != "summary":
+            return Outcome(kind="rows", rows=rows, statements=answer["statements"])
+        briefing = await self.service.summary({"now": self.now(), "plans": plans})
+        return Outcome(kind="summary", text=briefing["summary"], rows=rows, statements=answer["statements"])
+
+    async def confirm(self) -> Outcome:
+        """Run the held change."""
+        if self.pending is None:
+            return Outcome(kind="message", text="Nothing is waiting for confirmation.")
+        pending, self.pending = self.pending, None
+        return await self._apply(pending.prompt, pending.answer)
+
+    def cancel(self) -> Outcome:
+        """Drop the held change; nothing runs."""
+        had, self.pending = self.pending, None
+        return Outcome(kind="cancelled", text="Cancelled." if had else "Nothing is waiting for confirmation.")
+
+    async def undo(self) -> Outcome:
+        """Restore the rows before the last command and report it undone."""
+        try:
+            undone = await asyncio.to_thread(self.store.undo_last)
+        except PlanError as exc:
+            return Outcome(kind="error", text=str(exc))
+        if undone is None:
+            return Outcome(kind="message", text="Nothing to undo.")
+        prompt, request_id = undone
+        await self._feedback(request_id, "undone")
+        return Outcome(kind="undone", text=prompt)
+
+
+def _plan(kind: str, row: dict[str, Any], categories: dict[int, str]) -> dict[str, Any]:
+    """A selected row as /v1/summary takes it."""
+    plan = {k: v for k, v in row.items() if k != "category_id"}
+    plan["kind"] = kind
+    plan["category"] = categories.get(row.get("category_id") or -1)
+    if "complete" in plan:
+        plan["complete"] = bool(plan["complete"])
+    return plan

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(default=500, ge=1, le=500)
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     summary_max_chars: int = Field(default=500, ge=50)
+    # What /v1/summary sends the model at most (plans nearest to `now` first), well inside its
+    # context: 20,000 plans are ~1.2 MB, and a 400 for an oversized prompt helps nobody.
+    summary_llm_max_plans: int = Field(default=200, ge=1)
+    summary_llm_max_chars: int = Field(default=20_000, ge=1000)
     # Freeze start-up objects out of the garbage collector (tests that build many apps turn it off).
     gc_freeze: bool = True
     # The collector's thresholds in each worker (gc.set_threshold; Python's own are [700, 10, 10]).

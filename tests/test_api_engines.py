@@ -150,3 +150,16 @@ async def test_large_requests_run_the_local_engine_off_the_event_loop() -> None:
         big = await client.post("/v1/sql", json=sql_request("줄넘기 삭제", todos=[*sql_request("x")["todos"], *todos]))
         assert small.json()["statements"][0]["ids"] == [12] and big.json()["statements"][0]["ids"] == [12]
     assert "MainThread" in seen_threads and len(seen_threads) == 2
+
+
+async def test_summary_sends_the_model_at_most_the_configured_plans(llm_mock: respx.MockRouter) -> None:
+    route = llm_mock.post("/chat/completions").respond(json=completion("오늘은 바쁩니다"))
+    far = [{"kind": "todo", "id": i, "title": f"먼 할 일 {i}", "due_time": "2030-01-01 00:00:00", "complete": False}
+           for i in range(100, 2100)]  # fmt: skip
+    async for client in open_client(make_settings(summary_llm_max_plans=50)):
+        body = {"now": "2023-11-23 20:25:39", "plans": far + PLANS}
+        response = await client.post("/v1/summary", json=body)
+        assert response.status_code == 200 and response.json()["engine"] == "llm"
+        sent = json.loads(route.calls[0].request.content)["messages"][1]["content"]
+        assert "컴퓨터 구조 과제" in sent and "신영이랑 밥먹기" in sent  # the nearest to now kept
+        assert sent.count("먼 할 일") == 47 and "(1953 more plans left out" in sent

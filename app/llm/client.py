@@ -139,18 +139,39 @@ def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | Non
     )
 
 
+# Statuses that say the upstream itself is failing or refusing everyone (its key, its model, its
+# load): these count towards opening the circuit. Any other 4xx (context_length_exceeded, a bad
+# parameter) is about the one request that caused it and fails that request alone.
+_UPSTREAM_4XX = frozenset({401, 403, 404, 408, 409, 429})
+
+
+def _is_upstream_failure(exc: BaseException) -> bool:
+    """True when the error says the upstream is down, not that one request was unacceptable."""
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code >= 500 or exc.status_code in _UPSTREAM_4XX
+    return True
+
+
 def _map_error(exc: BaseException) -> AppError:
-    """Translate the openai library's exceptions into the service's error table."""
+    """Translate the openai library's exceptions into the service's error table.
+
+    Clients get the code, the upstream status and a generic message: the provider's own text
+    can speak about the service's key or account, so it goes to the service's log only.
+    """
     if isinstance(exc, TimeoutError | openai.APITimeoutError):
         return LlmTimeout("the model did not answer in time")
     if isinstance(exc, openai.APIConnectionError):
-        return LlmUnavailable("the model's API could not be reached", details={"cause": str(exc)})
+        return LlmUnavailable("the model's API could not be reached")
     if isinstance(exc, openai.APIStatusError):
-        return LlmError(
-            f"the model's API answered {exc.status_code}",
-            details={"status": exc.status_code, "cause": exc.message},
-        )
-    return LlmError(f"the model's API call failed: {exc.__class__.__name__}", details={"cause": str(exc)})
+        return LlmError(f"the model's API answered {exc.status_code}", details={"status": exc.status_code})
+    return LlmError("the model's API call failed")
+
+
+def _provider_text(exc: BaseException) -> str:
+    """What the provider or the library said, for the service's log (never for clients)."""
+    if isinstance(exc, LlmError):
+        return str(exc.details.get("cause", exc.message)) if exc.details else exc.message
+    return f"{exc.__class__.__name__}: {exc}"
 
 
 async def complete_chat(
@@ -167,8 +188,29 @@ async def complete_chat(
 
     When `messages` start with `prefix`'s own messages, their JSON is taken from it.
     """
+    probe = runtime.circuit.admit()
+    try:
+        return await _call_chat(
+            runtime=runtime, messages=messages, deadline=deadline, purpose=purpose, calls=calls,
+            max_tokens=max_tokens, prefix=prefix,
+        )  # fmt: skip
+    finally:
+        if probe:  # a probe cancelled or refused on its own merits: the next call probes
+            runtime.circuit.release_probe()
+
+
+async def _call_chat(
+    *,
+    runtime: LlmRuntime,
+    messages: list[dict[str, Any]],
+    deadline: float,
+    purpose: str,
+    calls: list[LlmCall],
+    max_tokens: int | None,
+    prefix: StaticPrefix | None,
+) -> ChatResult:
+    """One call through the circuit: its verdict on the upstream recorded, its errors mapped."""
     settings = runtime.settings
-    runtime.circuit.check()
     await runtime.refresh_model()
     model = runtime.model
     call = LlmCall(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
@@ -195,8 +237,12 @@ async def complete_chat(
         error = exc if isinstance(exc, LlmError) else _map_error(exc)
         call.latency_ms = (time.perf_counter() - started) * 1000
         call.status, call.error = error.code, error.message
-        runtime.circuit.record_failure()
-        logger.warning("llm call failed", extra={"purpose": purpose, "code": error.code})
+        if _is_upstream_failure(exc):
+            runtime.circuit.record_failure()
+        logger.warning(
+            "llm call failed",
+            extra={"purpose": purpose, "code": error.code, "cause": _provider_text(exc)},
+        )
         if error is exc:
             raise  # already ours (an unreadable reply), with its own cause
         raise error from exc

@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import datetime
 
 from app.briefing import brief_plans
 from app.errors import AppError, LlmUnavailable
@@ -29,6 +30,29 @@ def _plan_line(plan: SummaryPlan) -> str:
     return " | ".join(cell.replace("\n", " ") for cell in cells if cell)
 
 
+def _distance(plan: SummaryPlan, now: datetime) -> tuple[bool, float]:
+    """Open plans before done ones, then the nearest to `now` (undated plans last)."""
+    when = plan.due_time if plan.kind == "todo" else plan.start_time
+    seconds = abs((datetime.fromisoformat(when) - now).total_seconds()) if when else float("inf")
+    return bool(plan.complete), seconds
+
+
+def _plan_lines(*, plans: list[SummaryPlan], now: str, max_plans: int, max_chars: int) -> str:
+    """The most relevant plans that fit the caps, and how many were left out."""
+    ranked = sorted(plans, key=lambda plan: _distance(plan, datetime.fromisoformat(now)))
+    lines: list[str] = []
+    size = 0
+    for plan in ranked[:max_plans]:
+        line = _plan_line(plan)
+        if size + len(line) + 1 > max_chars:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    if len(lines) < len(plans):
+        lines.append(f"({len(plans) - len(lines)} more plans left out; mention that in the briefing)")
+    return "\n".join(lines)
+
+
 async def summarize_plans(
     *, runtime: Runtime, request: SummaryRequest, request_id: str, calls: list[LlmCall]
 ) -> SummaryResponse:
@@ -47,7 +71,13 @@ async def summarize_plans(
         user = render(
             runtime.templates.summary_user,
             now=request.now,
-            plans="\n".join(_plan_line(plan) for plan in request.plans) or "(no plans)",
+            plans=_plan_lines(
+                plans=request.plans,
+                now=request.now,
+                max_plans=settings.summary_llm_max_plans,
+                max_chars=settings.summary_llm_max_chars,
+            )
+            or "(no plans)",
         )
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         try:

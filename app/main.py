@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from app.api.body import document_bodies
 from app.api.errors import install_error_handlers
 from app.api.guard import GuardMiddleware
+from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
 from app.api.routes import router
@@ -74,10 +75,13 @@ def create_app(
     # Added innermost first: the request context wraps the guard, which wraps the body limit.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
-    paths = frozenset(route.path for route in [*router.routes, *ops_router.routes] if isinstance(route, APIRoute))
+    paths = frozenset(
+        route.path for route in [*router.routes, *ops_router.routes, *help_router.routes] if isinstance(route, APIRoute)
+    )
     app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)
+    app.include_router(help_router)
     document_bodies(app, [SqlRequest, SummaryRequest])
     return app

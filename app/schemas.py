@@ -210,3 +210,29 @@ class ErrorBody(BaseModel):
     """Every non-200 response body."""
 
     error: ErrorDetail
+
+
+class HelpRequest(BaseModel):
+    """POST /v1/help: a question about Calendy itself."""
+
+    question: str = Field(min_length=1, max_length=1000)
+    locale: Locale | None = None
+
+
+class HelpSource(BaseModel):
+    """A section of the served guide an answer rests on."""
+
+    title: str
+    url: str
+
+
+class HelpResponse(BaseModel):
+    """200 answer of POST /v1/help."""
+
+    request_id: str
+    answer: str
+    sources: list[HelpSource] = Field(default_factory=list)
+    abstained: bool = False
+    engine: Literal["docs", "llm"] = "docs"
+    model: str | None = None
+    usage: Usage | None = None

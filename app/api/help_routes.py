@@ -1,0 +1,38 @@
+"""The help routes: POST /v1/help, and the user guide served as HTML at /docs/guide/{locale}."""
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.deps import BearerCredentials
+from app.help.guide import render_html
+from app.schemas import ErrorBody, HelpRequest, HelpResponse
+from app.services.help import GUIDE_DIR, answer_question
+
+router = APIRouter()
+_HELP_ERRORS: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        400: "invalid_request: malformed JSON",
+        401: "unauthorized",
+        413: "payload_too_large",
+        422: "invalid_request: a missing or wrong field",
+        429: "rate_limited",
+        503: "service_unavailable: API keys cannot be checked (the service's database is unreachable)",
+    }.items()
+}
+
+
+@router.post("/v1/help", response_model=HelpResponse, responses=_HELP_ERRORS, tags=["v1"])
+async def post_help(body: HelpRequest, request: Request, _credentials: BearerCredentials) -> HelpResponse:
+    """Answer a question about Calendy from its user guide, with links, or abstain."""
+    request_id: str = request.scope["state"]["request_id"]
+    return await answer_question(request=body, request_id=request_id)
+
+
+@router.get("/docs/guide/{locale}", response_class=HTMLResponse, tags=["docs"])
+async def get_guide(locale: Literal["ko", "en"]) -> HTMLResponse:
+    """The user guide as HTML, one anchor per section."""
+    text = (GUIDE_DIR / f"user-guide.{locale}.md").read_text(encoding="utf-8")
+    return HTMLResponse(render_html(text=text, locale=locale))

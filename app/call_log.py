@@ -5,7 +5,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from app.llm.client import LlmCall
+from app.ops.llmcall import LlmCall
 
 logger = logging.getLogger("calendy.llm.calls")
 

@@ -13,8 +13,8 @@ from ulid import ULID
 
 from app.errors import AppError
 from app.evaluation.command import eval_command
-from app.llm.client import LlmCall
 from app.ops.cli import db_app, keys_app, logs_command
+from app.ops.llmcall import LlmCall
 from app.ops.logs import logging_config
 from app.runtime import build_runtime
 from app.schemas import TIME_FORMAT, SqlRequest

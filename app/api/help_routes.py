@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import BearerCredentials
+from app.api.deps import BearerCredentials
 from app.help.guide import render_html
 from app.schemas import ErrorBody, HelpRequest, HelpResponse
 from app.services.help import GUIDE_DIR, answer_question

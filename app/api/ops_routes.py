@@ -7,9 +7,9 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from app.api.deps import MetricsDep, OpsDep, RuntimeDep
 from app.api.errors import error_response
 from app.db.migrate import current_revision, head_revision
-from app.deps import MetricsDep, OpsDep, RuntimeDep
 from app.ops.schemas import ReadyResponse
 from app.schemas import ErrorBody
 

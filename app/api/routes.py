@@ -7,8 +7,8 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from app.api.body import json_body
+from app.api.deps import ApiKeyDep, OpsDep, RuntimeDep, SqlCallDep, SummaryCallDep
 from app.api.limits import check_sql_limits, check_summary_limits
-from app.deps import ApiKeyDep, OpsDep, RuntimeDep, SqlCallDep, SummaryCallDep
 from app.ops.feedback import record_feedback
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
 from app.schemas import ErrorBody, SqlRequest, SqlResponse, SummaryRequest, SummaryResponse

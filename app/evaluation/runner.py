@@ -13,7 +13,7 @@ from app.errors import AppError
 from app.evaluation.cases import request_from_case
 from app.evaluation.cassette import watch_case
 from app.evaluation.scoring import Verdict, score_answer
-from app.llm.client import LlmCall
+from app.ops.llmcall import LlmCall
 from app.runtime import Runtime
 from app.schemas import SqlRequest, Usage
 from app.services.commands import convert_command

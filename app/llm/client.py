@@ -19,24 +19,11 @@ from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
 from app.llm.reply import parse_reply
 from app.llm.transport import AiohttpTransport, CookielessClient, PooledTransport
+from app.ops.llmcall import LlmCall
 from app.schemas import Usage
 from app.settings import Settings
 
 logger = logging.getLogger("calendy.llm")
-
-
-@dataclass
-class LlmCall:
-    """One LLM call, successful or not: the row the call log keeps."""
-
-    purpose: str
-    model: str
-    started_at: str
-    latency_ms: float = 0.0
-    status: str = "ok"
-    error: str | None = None
-    usage: Usage | None = None
-    response_text: str | None = None
 
 
 @dataclass

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from app.engine_answer import EngineAnswer
 from app.errors import LlmInvalidOutput, SqlRejected
 from app.intent import infer_intent
-from app.llm.client import LlmCall, LlmRuntime, complete_chat
+from app.llm.client import LlmRuntime, complete_chat
 from app.llm.context import select_records
 from app.llm.extract import extract_answer
 from app.llm.messages import build_messages
 from app.llm.prompts import PromptTemplates, render
+from app.ops.llmcall import LlmCall
 from app.schemas import SqlRequest, Status, Usage
 from app.sqlcheck import CheckedStatement, check_sql
 from app.sqlcheck.schema import ClientSchema

@@ -18,7 +18,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from app.llm.client import LlmCall
+from app.ops.llmcall import LlmCall
 
 # From a local-engine answer (~1 ms) to a slow model with a repair (tens of seconds).
 REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 45)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.db.engine import EncodedJson
-from app.llm.client import LlmCall
+from app.ops.llmcall import LlmCall
 from app.schemas import SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
 
 # Probes every few seconds would drown the log; they are still counted in /metrics.

@@ -8,8 +8,8 @@ import anyio.to_thread
 
 from app.engine_answer import EngineAnswer
 from app.errors import LlmUnavailable, SqlRejected
-from app.llm.client import LlmCall
 from app.llm.engine import answer_with_llm
+from app.ops.llmcall import LlmCall
 from app.runtime import Runtime
 from app.schemas import SqlRequest, SqlResponse, Usage
 from app.sqlcheck import CheckedStatement, check_sql, needs_confirmation

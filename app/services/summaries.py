@@ -6,8 +6,9 @@ from datetime import datetime
 
 from app.briefing import brief_plans
 from app.errors import AppError, LlmUnavailable
-from app.llm.client import LlmCall, complete_chat
+from app.llm.client import complete_chat
 from app.llm.prompts import render
+from app.ops.llmcall import LlmCall
 from app.runtime import Runtime
 from app.schemas import SummaryPlan, SummaryRequest, SummaryResponse
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from app.errors import AppError, InvalidRequest
-from app.llm.client import LlmCall, complete_chat
+from app.llm.client import complete_chat
 from app.llm.engine import answer_with_llm
 from app.llm.messages import render_user_data
 from app.llm.prompts import load_template, render
+from app.ops.llmcall import LlmCall
 from app.runtime import Runtime
 from app.schemas import Category, Schedule, SqlRequest, Timestamp, Todo
 from app.training.pairs import Pair

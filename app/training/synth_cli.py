@@ -17,7 +17,7 @@ from app.db.engine import build_engine
 from app.db.migrate import upgrade_database
 from app.db.models import LlmCallLog, RequestLog
 from app.errors import AppError
-from app.llm.client import LlmCall
+from app.ops.llmcall import LlmCall
 from app.ops.requestlog import RequestRecord
 from app.runtime import build_runtime
 from app.settings import Settings, get_settings

@@ -12,6 +12,7 @@ from app.engine_answer import EngineAnswer
 from app.llm.body import StaticPrefix
 from app.llm.client import LlmRuntime, build_llm_client
 from app.llm.exemplars import Exemplar, load_exemplars
+from app.llm.follow import ModelFollower
 from app.llm.messages import build_static_prefix
 from app.llm.prompts import PromptTemplates, load_prompts
 from app.schemas import SqlRequest
@@ -41,6 +42,8 @@ class Runtime:
             await self.llm.client.close()
             if isinstance(self.llm.model_source, ActiveModelSource):
                 await self.llm.model_source.aclose()
+            if self.llm.help_follower is not None and isinstance(self.llm.help_follower.source, ActiveModelSource):
+                await self.llm.help_follower.source.aclose()
 
 
 def _default_local_engine() -> LocalEngine:
@@ -56,6 +59,10 @@ def _llm_runtime(
     settings: Settings, client: AsyncOpenAI, *, prefix: list[dict[str, Any]], db_engine: AsyncEngine | None
 ) -> LlmRuntime:
     source = ActiveModelSource(settings, engine=db_engine) if settings.llm_follow_active_model else None
+    help_follower = None
+    if settings.llm_follow_active_model:
+        help_source = ActiveModelSource(settings, engine=db_engine, purpose="help")
+        help_follower = ModelFollower(source=help_source, refresh_s=settings.active_model_refresh_s)
     # The bare prefix is the system prompt alone: what a fine-tuned model needs without exemplars.
     return LlmRuntime(
         client=client,
@@ -63,6 +70,7 @@ def _llm_runtime(
         model_source=source,
         prefix=StaticPrefix.of(prefix),
         bare_prefix=StaticPrefix.of(prefix[:1]),
+        help_follower=help_follower,
     )
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import BearerCredentials
+from app.api.deps import BearerCredentials, RequestRecordDep, RuntimeDep
 from app.help.guide import render_html
 from app.schemas import ErrorBody, HelpRequest, HelpResponse
 from app.services.help import GUIDE_DIR, answer_question
@@ -25,10 +25,19 @@ _HELP_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 @router.post("/v1/help", response_model=HelpResponse, responses=_HELP_ERRORS, tags=["v1"])
-async def post_help(body: HelpRequest, request: Request, _credentials: BearerCredentials) -> HelpResponse:
+async def post_help(
+    body: HelpRequest, request: Request, runtime: RuntimeDep, record: RequestRecordDep, _credentials: BearerCredentials
+) -> HelpResponse:
     """Answer a question about Calendy from its user guide, with links, or abstain."""
     request_id: str = request.scope["state"]["request_id"]
-    return await answer_question(request=body, request_id=request_id)
+    # The record owns the calls list: the help model's calls go to the request log like the others.
+    response = await answer_question(request=body, request_id=request_id, runtime=runtime, calls=record.calls)
+    record.status, record.engine, record.model = (
+        ("abstained" if response.abstained else "ok"),
+        response.engine,
+        response.model,
+    )
+    return response
 
 
 @router.get("/docs/guide/{locale}", response_class=HTMLResponse, tags=["docs"])

@@ -17,6 +17,7 @@ from openai import AsyncOpenAI
 from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
 from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
+from app.llm.follow import ModelFollower
 from app.llm.reply import parse_reply
 from app.llm.transport import AiohttpTransport, CookielessClient, PooledTransport
 from app.ops.llmcall import LlmCall
@@ -50,6 +51,8 @@ class LlmRuntime:
     prefix: StaticPrefix = field(default_factory=lambda: StaticPrefix.of([]))
     bare_prefix: StaticPrefix = field(default_factory=lambda: StaticPrefix.of([]))
     active_model: str | None = None
+    # The model chosen with `calendy models use --purpose help` (None: CALENDY_LLM_MODEL answers help).
+    help_follower: ModelFollower | None = None
     circuit: CircuitBreaker = field(init=False)
     _next_refresh: float = field(default=0.0, init=False)
     _refreshing: "asyncio.Task[None] | None" = field(default=None, init=False)
@@ -69,6 +72,11 @@ class LlmRuntime:
     def model(self) -> str:
         """The model calls go to: the active one, else CALENDY_LLM_MODEL."""
         return self.active_model or self.settings.llm_model
+
+    async def help_model(self) -> str:
+        """The model help questions go to: the active help model, else CALENDY_LLM_MODEL."""
+        chosen = await self.help_follower.refresh() if self.help_follower is not None else None
+        return chosen or self.settings.llm_model
 
     async def refresh_model(self) -> None:
         """Re-read the active model when the refresh interval has passed (one reader at a time).
@@ -93,6 +101,8 @@ class LlmRuntime:
 
     async def aclose(self) -> None:
         """Stop a re-read still running."""
+        if self.help_follower is not None:
+            await self.help_follower.aclose()
         if self._refreshing is not None and not self._refreshing.done():
             self._refreshing.cancel()
             await asyncio.gather(self._refreshing, return_exceptions=True)
@@ -170,16 +180,18 @@ async def complete_chat(
     calls: list[LlmCall],
     max_tokens: int | None = None,
     prefix: StaticPrefix | None = None,
+    model: str | None = None,
 ) -> ChatResult:
     """Call the chat API at temperature 0 within the request's deadline (a monotonic time).
 
-    When `messages` start with `prefix`'s own messages, their JSON is taken from it.
+    When `messages` start with `prefix`'s own messages, their JSON is taken from it; `model`
+    overrides the runtime's (the SQL) model, e.g. for help.
     """
     probe = runtime.circuit.admit()
     try:
         return await _call_chat(
             runtime=runtime, messages=messages, deadline=deadline, purpose=purpose, calls=calls,
-            max_tokens=max_tokens, prefix=prefix,
+            max_tokens=max_tokens, prefix=prefix, model=model,
         )  # fmt: skip
     finally:
         if probe:  # a probe cancelled or refused on its own merits: the next call probes
@@ -195,11 +207,13 @@ async def _call_chat(
     calls: list[LlmCall],
     max_tokens: int | None,
     prefix: StaticPrefix | None,
+    model: str | None,
 ) -> ChatResult:
     """One call through the circuit: its verdict on the upstream recorded, its errors mapped."""
     settings = runtime.settings
-    await runtime.refresh_model()
-    model = runtime.model
+    if model is None:
+        await runtime.refresh_model()
+        model = runtime.model
     call = LlmCall(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
     calls.append(call)
     started = time.perf_counter()

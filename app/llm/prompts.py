@@ -14,6 +14,9 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     # `calendy synth` only (loaded by load_template, not at service start).
     "synth_system": frozenset({"n"}),
     "synth_user": frozenset({"data", "n"}),
+    # POST /v1/help (loaded by load_template when the first help question comes).
+    "help_system": frozenset(),
+    "help_user": frozenset({"sections", "question"}),
 }
 
 

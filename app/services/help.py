@@ -1,20 +1,36 @@
-"""POST /v1/help as a service: the guide's best sections, or an abstention when none is relevant."""
+"""POST /v1/help as a service: the help model answers from the guide's best sections, with checked links.
 
+With no LLM configured (or when it fails) the best sections are the answer; nothing relevant
+retrieved, or the model saying the sections do not cover it, is an abstention.
+"""
+
+import logging
 import re
+import time
 from functools import cache
 from pathlib import Path
+from string import Template
 
-from app.help.guide import load_guide
+from app.errors import AppError
+from app.help.answer import check_reply, help_messages
+from app.help.guide import Section, load_guide
 from app.help.retrieval import SectionIndex
-from app.schemas import HelpRequest, HelpResponse, HelpSource
+from app.llm.client import complete_chat
+from app.llm.prompts import load_template
+from app.ops.llmcall import LlmCall
+from app.runtime import Runtime
+from app.schemas import HelpRequest, HelpResponse, HelpSource, Locale
 from app.settings import PROJECT_ROOT
 
+logger = logging.getLogger("calendy.help")
 GUIDE_DIR = PROJECT_ROOT / "docs"
 # Below this BM25 score a section shares only incidental words with the question (measured on
 # the guide: off-topic questions score under 0.9, covered ones over 1.3).
 MIN_SCORE = 1.0
+# Sections put in the help model's prompt (the docs answer shows the best two).
+PROMPT_SECTIONS = 3
 _HANGUL = re.compile(r"[가-힣]")
-_ABSTAIN = {
+ABSTAIN = {
     "ko": "이 질문은 Calendy 안내서에서 다루지 않아서 답할 수 없습니다.",
     "en": "The Calendy guide does not cover this question, so I cannot answer it.",
 }
@@ -27,12 +43,86 @@ def section_index(directory: Path, locale: str) -> SectionIndex:
     return SectionIndex.build([s for s in load_guide(directory)[locale][1] if s.slug != "help"])
 
 
-async def answer_question(*, request: HelpRequest, request_id: str, directory: Path = GUIDE_DIR) -> HelpResponse:
-    """Answer from the best matching sections, linking them; abstain when nothing relevant is found."""
-    locale = request.locale or ("ko" if _HANGUL.search(request.question) else "en")
-    hits = [(s, score) for s, score in section_index(directory, locale).search(request.question) if score >= MIN_SCORE]
+@cache
+def served_sections(directory: Path) -> dict[str, Section]:
+    """Every section of the served guide by its link: the only links an answer may carry."""
+    return {s.url: s for _, sections in load_guide(directory).values() for s in sections}
+
+
+@cache
+def _help_templates(directory: Path) -> tuple[Template, Template]:
+    return load_template(directory=directory, name="help_system"), load_template(directory=directory, name="help_user")
+
+
+def question_locale(*, request: HelpRequest) -> Locale:
+    """The request's locale, else Korean when the question has Hangul."""
+    return request.locale or ("ko" if _HANGUL.search(request.question) else "en")
+
+
+def retrieve_sections(*, question: str, locale: str, directory: Path = GUIDE_DIR, k: int = 3) -> list[Section]:
+    """The best sections scoring at least MIN_SCORE, best first (none: the guide does not cover it)."""
+    return [s for s, score in section_index(directory, locale).search(question, k=k) if score >= MIN_SCORE]
+
+
+def _sources(sections: list[Section]) -> list[HelpSource]:
+    return [HelpSource(title=s.title, url=s.url) for s in sections]
+
+
+async def answer_question(
+    *,
+    request: HelpRequest,
+    request_id: str,
+    directory: Path = GUIDE_DIR,
+    runtime: Runtime | None = None,
+    calls: list[LlmCall] | None = None,
+) -> HelpResponse:
+    """Answer from the best matching sections, linking them; abstain when nothing relevant is found.
+
+    With a runtime whose LLM is configured, the help model writes the answer (its calls appended
+    to `calls`); without one, the best sections are the answer.
+    """
+    locale = question_locale(request=request)
+    hits = retrieve_sections(question=request.question, locale=locale, directory=directory, k=PROMPT_SECTIONS)
+    abstain = HelpResponse(request_id=request_id, answer=ABSTAIN[locale], abstained=True, engine="docs")
     if not hits:
-        return HelpResponse(request_id=request_id, answer=_ABSTAIN[locale], sources=[], abstained=True, engine="docs")
-    answer = "\n\n".join(f"{s.title}: {s.body}" for s, _ in hits[:2])
-    sources = [HelpSource(title=s.title, url=s.url) for s, _ in hits[:2]]
-    return HelpResponse(request_id=request_id, answer=answer, sources=sources, abstained=False, engine="docs")
+        return abstain  # nothing relevant: no model call
+    docs = HelpResponse(
+        request_id=request_id,
+        answer="\n\n".join(f"{s.title}: {s.body}" for s in hits[:2]),
+        sources=_sources(hits[:2]),
+        engine="docs",
+    )
+    if runtime is None or runtime.llm is None:
+        return docs
+    llm = runtime.llm
+    system, user = _help_templates(runtime.settings.prompts_dir)
+    messages = help_messages(system=system, user=user, sections=hits, question=request.question)
+    deadline = time.monotonic() + runtime.settings.llm_request_budget_s
+    try:
+        result = await complete_chat(
+            runtime=llm, messages=messages, deadline=deadline, purpose="help",
+            calls=calls if calls is not None else [], model=await llm.help_model(),
+        )  # fmt: skip
+    except AppError as exc:
+        # The call is in the log with its error; the user still gets the guide's own sections.
+        logger.warning("help model failed, answering from the sections", extra={"code": exc.code})
+        return docs
+    served = served_sections(directory)
+    reply = check_reply(text=result.text, served=set(served))
+    if reply.stripped:
+        logger.warning("links the guide does not serve were stripped", extra={"links": reply.stripped})
+    if reply.abstained:
+        return abstain.model_copy(update={"engine": "llm", "model": result.model, "usage": result.usage})
+    cited = [served[url] for url in reply.cited] or hits[:1]
+    return HelpResponse(
+        request_id=request_id,
+        answer=reply.text,
+        sources=_sources(cited),
+        engine="llm",
+        model=result.model,
+        usage=result.usage,
+    )
+
+
+# The name the Slack bot knows this service by.
+answer_help = answer_question

@@ -18,8 +18,9 @@ READ_TIMEOUT_S = 1.0
 class ActiveModelSource:
     """Reads the active model on demand; the caller (LlmRuntime) decides how often."""
 
-    def __init__(self, settings: Settings, *, engine: AsyncEngine | None = None) -> None:
+    def __init__(self, settings: Settings, *, engine: AsyncEngine | None = None, purpose: str = "sql") -> None:
         self.settings = settings
+        self.purpose = purpose
         # The server lends its own engine; CLI runs build one on first use (and dispose of it).
         self.engine = engine
         self._owns_engine = engine is None
@@ -38,7 +39,7 @@ class ActiveModelSource:
                     return None
                 self.engine = build_engine(self.settings)
             async with asyncio.timeout(READ_TIMEOUT_S):
-                self.last = await get_active_model(engine=self.engine)
+                self.last = await get_active_model(engine=self.engine, purpose=self.purpose)
         except Exception as exc:  # an unmigrated or unreachable database: keep serving what we served
             logger.info("active model not read: %s", exc.__class__.__name__)
         return self.last

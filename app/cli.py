@@ -21,9 +21,10 @@ from app.schemas import TIME_FORMAT, SqlRequest
 from app.services.commands import convert_command
 from app.settings import get_settings
 from app.training.dataset_cli import dataset_app
+from app.training.docs_synth_cli import synth_docs_command
 from app.training.finetune_cli import finetune_app
 from app.training.models_cli import models_app
-from app.training.synth_cli import synth_command
+from app.training.synth_cli import synth_app
 
 cli = typer.Typer(help="Calendy Manager: natural-language calendar commands to safe SQLite SQL.", no_args_is_help=True)
 
@@ -152,7 +153,8 @@ cli.command("logs")(logs_command)
 cli.add_typer(dataset_app, name="dataset")
 cli.add_typer(finetune_app, name="finetune")
 cli.add_typer(models_app, name="models")
-cli.command("synth")(synth_command)
+synth_app.command("docs")(synth_docs_command)
+cli.add_typer(synth_app, name="synth")
 
 
 def main() -> None:

@@ -14,6 +14,11 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     # `calendy synth` only (loaded by load_template, not at service start).
     "synth_system": frozenset({"n"}),
     "synth_user": frozenset({"data", "n"}),
+    # `calendy synth docs` only.
+    "docs_questions": frozenset({"n", "language", "chunk"}),
+    "docs_answer": frozenset({"language", "title", "link", "chunk", "question"}),
+    "docs_grounding": frozenset({"chunk", "question", "answer"}),
+    "docs_negatives": frozenset({"topics", "n", "language"}),
     # POST /v1/help (loaded by load_template when the first help question comes).
     "help_system": frozenset(),
     "help_user": frozenset({"sections", "question"}),

@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,8 @@ from app.settings import get_settings
 from app.sqlcheck import load_client_schema
 from app.training.export import DEFAULT_MAX_TOKENS, MIN_EXAMPLES, build_example, check_examples, split_examples
 from app.training.feedback_pairs import harvest_pairs, load_feedback_rows
+from app.training.help_export import build_help_example
+from app.training.help_pairs import read_help_pairs
 from app.training.pairs import pair_key, pair_line, read_pairs, write_lines
 
 dataset_app = typer.Typer(help="Training data: verified pairs and fine-tuning files.", no_args_is_help=True)
@@ -43,12 +45,17 @@ def export_command(
     max_tokens: Annotated[int, typer.Option(help="Token limit per example.")] = DEFAULT_MAX_TOKENS,
     min_examples: Annotated[int, typer.Option(help="Fewest training examples accepted.")] = MIN_EXAMPLES,
 ) -> None:
-    """Write the service's exact messages with the pair's SQL as the answer, after the cookbook's checks."""
+    """Write the service's exact messages with the pair's answer, after the cookbook's checks.
+
+    SQL pairs become /v1/sql examples; help pairs (from `calendy synth docs`) become /v1/help ones.
+    """
     if fmt != "openai-chat":
         raise fail(f"unknown format {fmt!r}: only openai-chat")
     settings = get_settings()
+    help_lines: list[tuple[int, Any]] = []
     try:
-        pairs = read_pairs(path=pairs_file)
+        pairs = read_pairs(path=pairs_file, help_lines=help_lines)
+        help_pairs = read_help_pairs(lines=help_lines, origin=pairs_file)
     except AppError as exc:
         raise fail(exc.message, exc.details) from exc
     templates = load_prompts(settings.prompts_dir)
@@ -58,6 +65,7 @@ def export_command(
         build_example(pair=pair, prefix=prefix, templates=templates, title_budget=settings.prompt_title_budget)
         for pair in pairs
     ]
+    examples += [build_help_example(pair=pair, prompts_dir=settings.prompts_dir) for pair in help_pairs]
     train, validation = split_examples(examples=examples, val=val, seed=seed)
     report = check_examples(examples=examples, max_tokens=max_tokens, minimum=0)
     if len(train) < min_examples:

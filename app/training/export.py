@@ -80,6 +80,11 @@ def _encoding() -> Any:
     return encoding
 
 
+def text_tokens(text: str) -> int:
+    """Tokens of a text (o200k_base), counted offline."""
+    return len(_encoding().encode(text))
+
+
 def count_tokens(*, messages: list[dict[str, Any]]) -> int:
     """Tokens of one example as the cookbook counts them (o200k_base, 3 per message, 3 to prime)."""
     encoding = _encoding()

@@ -33,8 +33,11 @@ def _errors(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'pair'}: {e['msg']}" for e in exc.errors())
 
 
-def read_pairs(*, path: Path) -> list[Pair]:
-    """Every pair of a JSONL file; InvalidRequest lists each bad line (number and problem)."""
+def read_pairs(*, path: Path, help_lines: list[tuple[int, Any]] | None = None) -> list[Pair]:
+    """Every pair of a JSONL file; InvalidRequest lists each bad line (number and problem).
+
+    With `help_lines`, lines that are help pairs (a question, no request) are put there instead.
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -48,6 +51,9 @@ def read_pairs(*, path: Path) -> list[Pair]:
             raw: Any = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(f"line {number}: not JSON ({exc.msg})")
+            continue
+        if help_lines is not None and isinstance(raw, dict) and "question" in raw and "request" not in raw:
+            help_lines.append((number, raw))
             continue
         try:
             pair = Pair.model_validate(raw)

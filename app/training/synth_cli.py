@@ -28,12 +28,14 @@ from app.training.synth import SynthContext, SynthFiles, answer_command, generat
 ROUTE = "cli:synth"
 
 
-async def _log(*, engine: AsyncEngine, settings: Settings, record: RequestRecord, calls: list[LlmCall]) -> None:
+async def _log(
+    *, engine: AsyncEngine, settings: Settings, record: RequestRecord, calls: list[LlmCall], route: str = ROUTE
+) -> None:
     """Write the run's request row and its LLM-call rows, as the service's request log does."""
     record.calls = calls
     record.finish()
     store = settings.log_prompts == "store"
-    log_llm_calls(request_id=record.request_id, route=ROUTE, calls=calls)
+    log_llm_calls(request_id=record.request_id, route=route, calls=calls)
     async with engine.begin() as connection:
         await connection.execute(insert(RequestLog), [record.to_row(store_prompts=store)])
         if calls:
@@ -41,8 +43,8 @@ async def _log(*, engine: AsyncEngine, settings: Settings, record: RequestRecord
             await connection.execute(insert(LlmCallLog), rows)
 
 
-def _record() -> RequestRecord:
-    return RequestRecord(request_id=str(ULID()), method="CLI", path=ROUTE, route=ROUTE, http_status=200)
+def _record(route: str = ROUTE) -> RequestRecord:
+    return RequestRecord(request_id=str(ULID()), method="CLI", path=route, route=route, http_status=200)
 
 
 async def _synthesize(
@@ -139,13 +141,24 @@ async def _synthesize(
     return counts["kept"], counts["rejected"]
 
 
+synth_app = typer.Typer(help="Synthetic training pairs.", invoke_without_command=True)
+
+
+@synth_app.callback()
 def synth_command(
-    contexts: Annotated[Path, typer.Option(help="JSONL of user contexts (now, categories, todos, schedules).")],
-    out: Annotated[Path, typer.Option(help="Pairs JSONL (appended to: re-running resumes).")],
+    ctx: typer.Context,
+    contexts: Annotated[
+        Path | None, typer.Option(help="JSONL of user contexts (now, categories, todos, schedules).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Pairs JSONL (appended to: re-running resumes).")] = None,
     n: Annotated[int, typer.Option("--n", min=1, max=200, help="Commands to write per context.")] = 20,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Model calls in flight at once.")] = 4,
 ) -> None:
-    """Generate commands per context, answer them through the production path, keep the valid pairs."""
+    """SQL pairs: commands per context answered through the production path (`synth docs`: help pairs)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if contexts is None or out is None:
+        raise fail("give --contexts and --out (or `calendy synth docs FILES... --out qa.jsonl`)")
     settings = get_settings()
     if not settings.llm_configured:
         raise fail("no LLM configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")

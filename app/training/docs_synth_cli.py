@@ -1,0 +1,170 @@
+"""`calendy synth docs FILES... --out qa.jsonl`: help pairs from the docs, resumable, every call logged."""
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db.engine import build_engine
+from app.db.migrate import upgrade_database
+from app.errors import AppError
+from app.help.guide import load_guide
+from app.ops.llmcall import LlmCall
+from app.runtime import Runtime, build_runtime
+from app.services.help import GUIDE_DIR, served_sections
+from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.training.dataset_cli import fail
+from app.training.docs_chunks import DEFAULT_BUDGET, Chunk, chunk_files
+from app.training.docs_synth import ChunkResult, generated_negatives, is_near_duplicate, negative_pair, pairs_of_chunk
+from app.training.help_pairs import help_pair_line
+from app.training.pairs import write_lines
+from app.training.synth_cli import _log, _record
+
+ROUTE = "cli:synth-docs"
+NEGATIVES_FILE = PROJECT_ROOT / "data" / "help_negatives.jsonl"
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass
+class DocsProgress:
+    """The out file and its progress file (OUT.progress.jsonl): what earlier runs settled."""
+
+    out: Path
+    settled: set[str] = field(default_factory=set)
+    questions: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"kept": 0, "negatives": 0, "dropped": 0})
+
+    @property
+    def progress(self) -> Path:
+        """Where each settled unit (a chunk, a batch of negatives) and its dropped questions go."""
+        return self.out.with_name(self.out.name + ".progress.jsonl")
+
+    def load(self) -> "DocsProgress":
+        """Read an earlier run's files (nothing when starting fresh)."""
+        for row in _rows(self.out):
+            self.questions.append(str(row["question"]))
+            if row.get("chunk_key"):
+                self.settled.add(str(row["chunk_key"]))
+        self.settled.update(str(row["unit"]) for row in _rows(self.progress))
+        return self
+
+    def save(self, *, unit: str, result: ChunkResult) -> None:
+        """Append the unit's pairs, then mark it settled (a crash in between only repeats the unit)."""
+        write_lines(path=self.out, lines=[help_pair_line(pair=p) for p in result.pairs], append=True)
+        dropped = [{"question": q, "reason": r} for q, r in result.dropped]
+        line = json.dumps({"unit": unit, "kept": len(result.pairs), "dropped": dropped}, ensure_ascii=False)
+        write_lines(path=self.progress, lines=[line], append=True)
+        self.settled.add(unit)
+        key = "negatives" if unit.startswith("negatives:") else "kept"
+        self.counts[key] += len(result.pairs)
+        self.counts["dropped"] += len(result.dropped)
+
+
+def listed_negatives(*, path: Path, kept: list[str]) -> ChunkResult:
+    """The hand-written questions the docs do not answer, as abstaining pairs."""
+    result = ChunkResult()
+    for row in _rows(path):
+        question, locale = str(row["question"]), str(row["locale"])
+        if is_near_duplicate(question=question, kept=kept):
+            result.dropped.append((question, "near-duplicate question"))
+            continue
+        kept.append(question)
+        result.pairs.append(negative_pair(question=question, locale=locale, source="negative:list"))
+    return result
+
+
+async def _unit(*, settings: Settings, engine: AsyncEngine, unit: str, work: Any, progress: DocsProgress) -> None:
+    """Run one unit with its own log record (route cli:synth-docs), then save what it gave."""
+    record = _record(ROUTE)
+    calls: list[LlmCall] = record.calls
+    try:
+        result: ChunkResult = await work(calls)
+        record.status, record.engine = "ok", "llm"
+    except AppError as exc:
+        record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
+        raise
+    finally:
+        if calls:
+            await _log(engine=engine, settings=settings, record=record, calls=calls, route=ROUTE)
+    progress.save(unit=unit, result=result)
+
+
+async def synthesize_docs(
+    *, settings: Settings, chunks: list[Chunk], n: int, negatives: int, negatives_file: Path | None, out: Path
+) -> DocsProgress:
+    """Every chunk not settled yet, then the negatives; returns this run's counts."""
+    runtime: Runtime = build_runtime(settings)
+    engine = build_engine(settings)
+    progress = DocsProgress(out=out).load()
+    served = set(served_sections(GUIDE_DIR))
+    try:
+        for chunk in chunks:
+            if chunk.key in progress.settled:
+                continue
+
+            async def of_chunk(calls: list[LlmCall], chunk: Chunk = chunk) -> ChunkResult:
+                return await pairs_of_chunk(
+                    runtime=runtime, chunk=chunk, n=n, kept=progress.questions, served=served, calls=calls
+                )
+
+            await _unit(settings=settings, engine=engine, unit=chunk.key, work=of_chunk, progress=progress)
+        for locale in sorted({chunk.locale for chunk in chunks}):
+            unit = f"negatives:generated:{locale}"
+            if negatives == 0 or unit in progress.settled:
+                continue
+            topics = [s.title for s in load_guide(GUIDE_DIR)[locale][1]]
+
+            async def of_topics(calls: list[LlmCall], locale: str = locale, topics: list[str] = topics) -> ChunkResult:
+                return await generated_negatives(
+                    runtime=runtime, locale=locale, topics=topics, n=negatives, kept=progress.questions, calls=calls
+                )
+
+            await _unit(settings=settings, engine=engine, unit=unit, work=of_topics, progress=progress)
+        if negatives_file is not None and "negatives:list" not in progress.settled:
+            progress.save(unit="negatives:list", result=listed_negatives(path=negatives_file, kept=progress.questions))
+    finally:
+        await runtime.aclose()
+        await engine.dispose()
+    return progress
+
+
+def synth_docs_command(
+    files: Annotated[list[Path], typer.Argument(help="Markdown files, e.g. docs/user-guide.*.md.", exists=True)],
+    out: Annotated[Path, typer.Option("--out", help="Help pairs JSONL (appended to: re-running resumes).")],
+    n: Annotated[int, typer.Option("--n", min=1, max=20, help="Questions per chunk.")] = 3,
+    budget: Annotated[int, typer.Option(min=100, max=8000, help="Tokens per chunk at most.")] = DEFAULT_BUDGET,
+    negatives: Annotated[int, typer.Option(min=0, max=100, help="Generated negatives per language.")] = 10,
+    negatives_file: Annotated[
+        Path | None, typer.Option(help="Hand-written questions the docs do not answer (JSONL).")
+    ] = NEGATIVES_FILE,
+) -> None:
+    """Chunk the docs, ask the model for questions and answers from each chunk, keep the grounded ones."""
+    settings = get_settings()
+    if not settings.llm_configured:
+        raise fail("no LLM configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
+    chunks = chunk_files(paths=files, budget=budget, served_dir=GUIDE_DIR)
+    if settings.db_auto_migrate:
+        upgrade_database(settings)
+    try:
+        progress = asyncio.run(
+            synthesize_docs(
+                settings=settings, chunks=chunks, n=n, negatives=negatives, negatives_file=negatives_file, out=out
+            )
+        )
+    except AppError as exc:
+        raise fail(f"{exc.message} (re-run to continue where it stopped)") from exc
+    counts = progress.counts
+    typer.echo(
+        f"{len(chunks)} chunks; kept {counts['kept']} pairs and {counts['negatives']} negatives, "
+        f"dropped {counts['dropped']} questions this run; pairs in {out}"
+    )
+    typer.echo(f"dropped questions and their reasons: {progress.progress}")

@@ -138,6 +138,8 @@ class FinetuneJob(Base):
     updated_at: Mapped[datetime] = mapped_column(Stamp)
     finished_at: Mapped[datetime | None] = mapped_column(Stamp)
     error: Mapped[str | None] = mapped_column(Text)
+    # What the model is for: `sql` (/v1/sql) or `help` (/v1/help).
+    purpose: Mapped[str] = mapped_column(String(16), default="sql", server_default="sql")
 
 
 class FinetunedModel(Base):
@@ -153,6 +155,7 @@ class FinetunedModel(Base):
     created_at: Mapped[datetime] = mapped_column(Stamp)
     finished_at: Mapped[datetime | None] = mapped_column(Stamp)
     metrics: Mapped[Any | None] = mapped_column(Json)
+    purpose: Mapped[str] = mapped_column(String(16), default="sql", server_default="sql")
 
 
 class ServiceSetting(Base):

@@ -1,6 +1,7 @@
 """Fine-tuning jobs on the OpenAI API: upload, create, poll until the end, record the result."""
 
 import asyncio
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,9 +51,22 @@ async def upload_file(*, client: AsyncOpenAI, path: Path) -> str:
     return uploaded.id
 
 
+def detect_purpose(*, train: Path, prompts_dir: Path) -> str:
+    """`help` when the file's first example is a /v1/help one (its system prompt), else `sql`."""
+    help_start = (prompts_dir / "help_system.txt").read_text(encoding="utf-8").splitlines()[0]
+    with train.open(encoding="utf-8") as handle:
+        first = handle.readline()
+    try:
+        system = str(json.loads(first)["messages"][0]["content"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return "sql"
+    return "help" if system.startswith(help_start) else "sql"
+
+
 async def start_job(
-    *, client: AsyncOpenAI, engine: AsyncEngine, train: Path, val: Path | None, base: str, suffix: str | None = None
-) -> JobState:
+    *, client: AsyncOpenAI, engine: AsyncEngine, train: Path, val: Path | None, base: str, suffix: str | None = None,
+    purpose: str = "sql",
+) -> JobState:  # fmt: skip
     """Upload the files, create the job and remember it in the database."""
     training_file = await upload_file(client=client, path=train)
     validation_file = await upload_file(client=client, path=val) if val is not None else None
@@ -66,7 +80,7 @@ async def start_job(
     try:
         await insert_job(
             engine=engine, job_id=job.id, base_model=base, training_file_id=training_file,
-            validation_file_id=validation_file, status=job.status,
+            validation_file_id=validation_file, status=job.status, purpose=purpose,
         )  # fmt: skip
     except SQLAlchemyError as exc:
         # The job runs on the API whatever happens here: say which one, so it can be followed.

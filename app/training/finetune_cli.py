@@ -16,8 +16,8 @@ from app.llm.client import build_llm_client
 from app.ops.cli import _with_engine
 from app.settings import Settings, get_settings
 from app.training.dataset_cli import fail
-from app.training.finetune import JobState, cancel_job, poll_job, start_job
-from app.training.jobs_db import TERMINAL, list_jobs
+from app.training.finetune import JobState, cancel_job, detect_purpose, poll_job, start_job
+from app.training.jobs_db import PURPOSES, TERMINAL, list_jobs
 
 T = TypeVar("T")
 finetune_app = typer.Typer(help="Fine-tuning jobs on the OpenAI API.", no_args_is_help=True)
@@ -78,14 +78,20 @@ def finetune_start(
     suffix: Annotated[str | None, typer.Option(help="Suffix of the model name.")] = None,
     wait: Annotated[bool, typer.Option(help="Poll until the job ends.")] = True,
     poll: PollOption = None,
+    purpose: Annotated[str | None, typer.Option(help="sql or help (default: from the file's system prompt).")] = None,
 ) -> None:
     """Upload the files, create the job, store it, and (by default) poll it until it ends."""
     settings = get_settings()
+    if purpose is not None and purpose not in PURPOSES:
+        raise fail(f"unknown purpose {purpose!r}: sql or help")
+    chosen = purpose or detect_purpose(train=train, prompts_dir=settings.prompts_dir)
     state = _with_client(
         settings,
-        lambda engine, client: start_job(client=client, engine=engine, train=train, val=val, base=base, suffix=suffix),
+        lambda engine, client: start_job(
+            client=client, engine=engine, train=train, val=val, base=base, suffix=suffix, purpose=chosen
+        ),
     )
-    typer.echo(f"created job {state.job_id} ({state.status})")
+    typer.echo(f"created job {state.job_id} ({state.status}) for {chosen}")
     if wait:
         state = _poll(settings, state.job_id, settings.finetune_poll_s if poll is None else poll)
     _report(state)

@@ -22,13 +22,14 @@ TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
 async def insert_job(
     *, engine: AsyncEngine, job_id: str, base_model: str, training_file_id: str, validation_file_id: str | None,
-    status: str,
+    status: str, purpose: str = "sql",
 ) -> None:  # fmt: skip
     """Remember a job right after it is created (before any polling)."""
     now = datetime.now(UTC)
     row = FinetuneJob(
         job_id=job_id, base_model=base_model, training_file_id=training_file_id,
         validation_file_id=validation_file_id, status=status, created_at=now, updated_at=now,
+        purpose=purpose,
     )  # fmt: skip
     async with async_sessionmaker(engine)() as session, session.begin():
         session.add(row)
@@ -69,6 +70,7 @@ async def record_model(*, engine: AsyncEngine, job: FinetuneJob, model: str, met
         row.base_model, row.job_id = job.base_model, job.job_id
         row.training_file_id, row.validation_file_id = job.training_file_id, job.validation_file_id
         row.created_at, row.finished_at, row.metrics = job.created_at, job.finished_at, metrics
+        row.purpose = job.purpose
         session.add(row)
 
 

@@ -13,6 +13,7 @@ from ulid import ULID
 
 from app.errors import AppError
 from app.evaluation.command import eval_command
+from app.evaluation.help_eval import eval_help_command
 from app.ops.cli import db_app, keys_app, logs_command
 from app.ops.llmcall import LlmCall
 from app.ops.logs import logging_config
@@ -147,6 +148,7 @@ def chat(
 
 
 cli.command("eval")(eval_command)
+cli.command("eval-help")(eval_help_command)
 cli.add_typer(db_app, name="db")
 cli.add_typer(keys_app, name="keys")
 cli.command("logs")(logs_command)

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 import bm25s
+import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from app.help.guide import Section
@@ -11,16 +12,18 @@ from app.help.guide import Section
 _WORD = re.compile(r"[0-9a-z]+|[가-힣]+")
 _HANGUL = re.compile(r"[가-힣]")
 _STOPWORDS = frozenset(STOPWORDS_EN) | {"does", "do", "how", "what", "can", "about", "me"}
+# English words by their Snowball stem, so "briefings" finds "briefing" and "deleted" finds "delete".
+_STEMMER = Stemmer.Stemmer("english")
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercased words; Korean words as character bigrams, since particles glue onto stems."""
+    """Lowercased words; English ones stemmed, Korean ones as character bigrams (particles glue onto stems)."""
     tokens: list[str] = []
     for word in _WORD.findall(text.lower()):
         if _HANGUL.match(word) and len(word) > 1:
             tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
         elif word not in _STOPWORDS:
-            tokens.append(word)
+            tokens.append(_STEMMER.stemWord(word))
     return tokens
 
 

@@ -1,6 +1,7 @@
 """A fake OpenAI platform on loopback for walking through `calendy synth` and `calendy finetune` offline.
 
-Chat completions: the synth prompt gets N commands (one per line) built from the context's records;
+Chat completions: the help prompts (`calendy synth docs`, /v1/help) get answers from bench/fake_help.py;
+the synth prompt gets N commands (one per line) built from the context's records;
 the production SQL prompt gets SQL for a few command shapes, NO_SUCH_PLAN or NOT_UNDERSTOOD. Files,
 fine-tuning jobs (validating_files → queued → running → succeeded, one step per poll), their list,
 cancel, checkpoints and events. Every request is printed to stderr (chat: kind and model);
@@ -20,6 +21,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import uvicorn
+
+from bench.fake_help import help_answer
 
 Scope = dict[str, Any]
 STEPS = ["validating_files", "queued", "running", "succeeded"]
@@ -110,7 +113,10 @@ class Platform:
     def chat(self, body: dict[str, Any]) -> dict[str, Any]:
         messages, model = body["messages"], body["model"]
         system = str(messages[0]["content"]) if messages else ""
-        if system.startswith("You write test commands"):
+        helped = help_answer(messages) if messages else None
+        if helped is not None:
+            kind, text = helped
+        elif system.startswith("You write test commands"):
             count = re.search(r"Write (\d+) commands", str(messages[-1]["content"]))
             kind, text = "synth", synth_commands(messages, int(count[1]) if count else 5)
         elif str(messages[-1]["content"]).startswith("Your answer was rejected"):

@@ -35,6 +35,9 @@ async def test_answer_links_the_undo_section_and_is_logged(
     assert "Link: /docs/guide/ko#undo" in _user_message(route)
     [call] = await fetch_rows("llm_call_log", request_id=body["request_id"])
     assert call["purpose"] == "help" and call["status"] == "ok" and call["model"] == "gpt-test"
+    [row] = await fetch_rows("request_log", request_id=body["request_id"])
+    assert row["route"] == "/v1/help" and row["engine"] == "llm" and row["status"] == "ok"
+    assert row["prompt_chars"] == len("실행 취소는 어떻게 해?") and row["llm_calls"] == 1
 
 
 async def test_nothing_retrieved_abstains_without_a_model_call(

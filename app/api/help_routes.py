@@ -30,13 +30,12 @@ async def post_help(
 ) -> HelpResponse:
     """Answer a question about Calendy from its user guide, with links, or abstain."""
     request_id: str = request.scope["state"]["request_id"]
-    # The record owns the calls list: the help model's calls go to the request log like the others.
+    # The question is the request log's prompt (stored or hashed as CALENDY_LOG_PROMPTS says); the
+    # record owns the calls list, so the help model's calls go to the log like the others.
+    record.prompt = body.question
     response = await answer_question(request=body, request_id=request_id, runtime=runtime, calls=record.calls)
-    record.status, record.engine, record.model = (
-        ("abstained" if response.abstained else "ok"),
-        response.engine,
-        response.model,
-    )
+    record.status = "abstained" if response.abstained else "ok"
+    record.engine, record.model = response.engine, response.model
     return response
 
 

@@ -25,7 +25,7 @@ from app.training.pairs import write_lines
 from app.training.synth_cli import _log, _record
 
 ROUTE = "cli:synth-docs"
-NEGATIVES_FILE = PROJECT_ROOT / "data" / "help_negatives.jsonl"
+NEGATIVES_FILE = PROJECT_ROOT / "evals" / "help_negatives.jsonl"
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from app.db.migrate import downgrade_database, upgrade_database
 from app.settings import Settings
 from tests.test_db_migrations import _fresh_postgres, _fresh_sqlite, _revision, _tables

@@ -12,6 +12,7 @@ _JOURNAL_DDL = (
     " statements TEXT NOT NULL, steps TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0)"
 )
 PLAN_TABLES = ("CATEGORY", "TODO", "SCHEDULE")
+JOURNAL_TABLE = "calendy_undo"
 
 
 class PlanError(Exception):
@@ -56,6 +57,26 @@ class PlanStore:
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+    def dump(self, *, journal_entries: int = 20) -> dict[str, list[dict[str, Any]]]:
+        """Every plan row and the newest journal entries, as a hosted plans document keeps them."""
+        document = {name: self.select(f"SELECT * FROM {name} ORDER BY id") for name in PLAN_TABLES}
+        newest = self.select(f"SELECT * FROM {JOURNAL_TABLE} ORDER BY id DESC LIMIT {int(journal_entries)}")
+        document[JOURNAL_TABLE] = list(reversed(newest))
+        return document
+
+    def load(self, document: dict[str, list[dict[str, Any]]]) -> None:
+        """Fill an empty store with a dumped document (categories first, for the foreign keys)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for name in (*PLAN_TABLES, JOURNAL_TABLE):
+                for row in document.get(name, []):
+                    marks = ", ".join("?" for _ in row)
+                    self._db.execute(f"INSERT INTO {name} ({', '.join(row)}) VALUES ({marks})", list(row.values()))
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._db.execute("ROLLBACK")
+            raise PlanError(f"the stored plans could not be loaded: {exc}") from exc
 
     def records(self) -> dict[str, list[dict[str, Any]]]:
         """Categories, todos and schedules as a /v1/sql request carries them."""

@@ -1,6 +1,7 @@
 """One person's conversation: a command → the service → statements run on their plans, held, undone."""
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +11,16 @@ from zoneinfo import ZoneInfo
 from app.client.plans import PlanError, PlanStore
 from app.client.service import ServiceClient
 
-OutcomeKind = Literal["changed", "pending", "rows", "summary", "message", "undone", "cancelled", "error"]
+OutcomeKind = Literal["changed", "pending", "rows", "summary", "message", "help", "undone", "cancelled", "error"]
+# A not_understood input that reads like a question about the product goes to /v1/help instead.
+_QUESTION = re.compile(
+    r"[?？]|어떻게|뭐야|뭐예요|뭔가요|무엇|알려줘|방법|가능해|할 수 있|\b(how|what|why|can i|help)\b", re.IGNORECASE
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """True when the text asks something (a question mark, 어떻게, 뭐야, how, what…)."""
+    return _QUESTION.search(text) is not None
 
 
 @dataclass
@@ -21,6 +31,10 @@ class Outcome:
     text: str = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
+    # The guide sections a help answer rests on: {"title", "url"}.
+    links: list[dict[str, str]] = field(default_factory=list)
+    # A held change's /v1/sql answer: what runs when it is confirmed (apply_held).
+    answer: dict[str, Any] | None = None
 
 
 @dataclass
@@ -39,12 +53,15 @@ class ClientSession:
         service: ServiceClient,
         time_zone: str | None = None,
         clock: Callable[[], datetime] | None = None,
+        defer_feedback: bool = False,
     ) -> None:
         self.store = store
         self.clock = clock
         self.service = service
         self.zone = ZoneInfo(time_zone) if time_zone else None
         self.pending: _Pending | None = None
+        # Hosted plans report an outcome only once its rows are written back (flush_feedback).
+        self.deferred: list[dict[str, Any]] | None = [] if defer_feedback else None
 
     def now(self) -> str:
         """The person's own wall-clock time, as `now` is sent."""
@@ -56,6 +73,15 @@ class ClientSession:
             body: dict[str, Any] = {"request_id": request_id, "outcome": outcome}
             if error:
                 body["error"] = error[:500]
+            if self.deferred is not None:
+                self.deferred.append(body)
+            else:
+                await self.service.feedback(body)
+
+    async def flush_feedback(self) -> None:
+        """Send the outcomes held back while the plans were not yet written."""
+        held, self.deferred = self.deferred or [], []
+        for body in held:
             await self.service.feedback(body)
 
     async def command(self, prompt: str) -> Outcome:
@@ -64,6 +90,8 @@ class ClientSession:
         history = await asyncio.to_thread(self.store.history)
         body = {"prompt": prompt, "now": self.now(), **records, "history": history}
         answer = await self.service.sql(body)
+        if answer["status"] == "not_understood" and looks_like_question(prompt):
+            return await self._help(prompt)
         if answer["status"] != "ok":
             return Outcome(kind="message", text=answer.get("message") or answer["status"])
         if answer["intent"] in ("select", "summary"):
@@ -71,8 +99,13 @@ class ClientSession:
         if answer["needs_confirmation"]:
             self.pending = _Pending(prompt=prompt, answer=answer)
             rows = await self._preview(answer["statements"])
-            return Outcome(kind="pending", rows=rows, statements=answer["statements"])
+            return Outcome(kind="pending", rows=rows, statements=answer["statements"], answer=answer)
         return await self._apply(prompt, answer)
+
+    async def _help(self, question: str) -> Outcome:
+        found = await self.service.help({"question": question[:1000]})
+        links = [{"title": source["title"], "url": source["url"]} for source in found.get("sources", [])]
+        return Outcome(kind="help", text=found["answer"], links=links)
 
     async def _preview(self, statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -116,6 +149,10 @@ class ClientSession:
             return Outcome(kind="message", text="Nothing is waiting for confirmation.")
         pending, self.pending = self.pending, None
         return await self._apply(pending.prompt, pending.answer)
+
+    async def apply_held(self, *, prompt: str, answer: dict[str, Any]) -> Outcome:
+        """Run a change held elsewhere (a Slack Confirm button) as confirm() runs its own."""
+        return await self._apply(prompt, answer)
 
     def cancel(self) -> Outcome:
         """Drop the held change; nothing runs."""

@@ -123,14 +123,18 @@ class PlanStore:
             raise PlanError(str(exc)) from exc
         return Applied(journal_id=int(cursor.lastrowid or 0), steps=steps)
 
-    def undo_last(self) -> tuple[str, str | None] | None:
-        """Restore the rows before the newest command not yet undone; its prompt and request id, or None."""
+    def undo_last(self, *, request_id: str | None = None) -> tuple[str, str | None] | None:
+        """Restore the rows before the newest command not yet undone; its prompt and request id, or None.
+
+        With `request_id`, only when that command is still the newest (an Undo button of an older one
+        must not undo a later change instead).
+        """
         entry = self._db.execute(
             "SELECT id, request_id, prompt, steps FROM calendy_undo WHERE undone = 0 ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if entry is None:
+        if entry is None or (request_id is not None and entry[1] != request_id):
             return None
-        journal_id, request_id, prompt, raw = entry
+        journal_id, found_id, prompt, raw = entry
         try:
             self._db.execute("BEGIN IMMEDIATE")
             # Newest step first: a conversion's INSERT is removed after its DELETE is restored.
@@ -147,7 +151,13 @@ class PlanStore:
         except sqlite3.Error as exc:
             self._db.execute("ROLLBACK")
             raise PlanError(str(exc)) from exc
-        return prompt, request_id
+        return prompt, found_id
+
+    def rows_by_id(self, table: str, ids: list[int]) -> list[dict[str, Any]]:
+        """The rows of `table` with these ids (those that still exist)."""
+        if not ids:
+            return []
+        return self.select(f"SELECT * FROM {table} WHERE id IN ({', '.join(str(int(i)) for i in ids)}) ORDER BY id")
 
     def history(self, *, turns: int = 5) -> list[dict[str, Any]]:
         """The last commands kept (not undone), oldest first, as the request's `history`."""

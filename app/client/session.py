@@ -33,6 +33,10 @@ class Outcome:
     statements: list[dict[str, Any]] = field(default_factory=list)
     # The guide sections a help answer rests on: {"title", "url"}.
     links: list[dict[str, str]] = field(default_factory=list)
+    # A change's rows after it (added and updated ones; deleted ones are only in `rows`).
+    after: list[dict[str, Any]] = field(default_factory=list)
+    # The request id of a change or a held one (what an Undo button names).
+    request_id: str | None = None
     # A held change's /v1/sql answer: what runs when it is confirmed (apply_held).
     answer: dict[str, Any] | None = None
 
@@ -99,7 +103,13 @@ class ClientSession:
         if answer["needs_confirmation"]:
             self.pending = _Pending(prompt=prompt, answer=answer)
             rows = await self._preview(answer["statements"])
-            return Outcome(kind="pending", rows=rows, statements=answer["statements"], answer=answer)
+            return Outcome(
+                kind="pending",
+                rows=rows,
+                statements=answer["statements"],
+                answer=answer,
+                request_id=answer.get("request_id"),
+            )
         return await self._apply(prompt, answer)
 
     async def _help(self, question: str) -> Outcome:
@@ -125,7 +135,11 @@ class ClientSession:
             return Outcome(kind="error", text=str(exc), statements=answer["statements"])
         await self._feedback(request_id, "executed")
         before = [row for step in applied.steps for row in step.before]
-        return Outcome(kind="changed", rows=before, statements=answer["statements"])
+        after: list[dict[str, Any]] = []
+        for step in applied.steps:
+            touched = [*step.inserted, *(row["id"] for row in step.before if "id" in row)]
+            after += await asyncio.to_thread(self.store.rows_by_id, step.table, touched)
+        return Outcome(kind="changed", rows=before, after=after, statements=answer["statements"], request_id=request_id)
 
     async def _read(self, answer: dict[str, Any]) -> Outcome:
         rows: list[dict[str, Any]] = []
@@ -159,14 +173,15 @@ class ClientSession:
         had, self.pending = self.pending, None
         return Outcome(kind="cancelled", text="Cancelled." if had else "Nothing is waiting for confirmation.")
 
-    async def undo(self) -> Outcome:
-        """Restore the rows before the last command and report it undone."""
+    async def undo(self, *, request_id: str | None = None) -> Outcome:
+        """Restore the rows before the last command (only if it is `request_id`'s) and report it undone."""
         try:
-            undone = await asyncio.to_thread(self.store.undo_last)
+            undone = await asyncio.to_thread(self.store.undo_last, request_id=request_id)
         except PlanError as exc:
             return Outcome(kind="error", text=str(exc))
         if undone is None:
-            return Outcome(kind="message", text="Nothing to undo.")
+            text = "Nothing to undo." if request_id is None else "Only your latest change can be undone."
+            return Outcome(kind="message", text=text)
         prompt, request_id = undone
         await self._feedback(request_id, "undone")
         return Outcome(kind="undone", text=prompt)

@@ -207,6 +207,8 @@ class SlackBot:
             outcome = await self.hosted.run(Person(team_id=team, user_id=user), act, time_zone=zone)
         except ServiceError as exc:
             outcome = Outcome(kind="error", text=service_error_text(exc.code, ko))
+        if outcome.kind == "undone":
+            ko = korean(outcome.text)  # the undone command's own language
         reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user)
         await self._post(client, channel=channel, thread_ts=thread_ts, text=reply, blocks=blocks)
 

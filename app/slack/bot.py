@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.client.hosted import HostedPlans, Person
+from app.client.hosted import Action, HostedPlans, Person
 from app.client.service import ServiceClient, ServiceError
 from app.client.session import ClientSession, Outcome
 from app.db.hosted import Pending, claim_pending, find_pending, store_pending, take_event
@@ -104,20 +104,11 @@ class SlackBot:
             hint = "할 일을 말씀해 주세요. 예: 내일 8시 알골 과제 추가 / Tell me a command, e.g. add gym tomorrow 7pm"
             await self._post(client, channel=channel, thread_ts=thread_ts, text=hint)
             return
-        try:
-            zone = await self.zones.of(client, user)
 
-            async def act(session: ClientSession) -> Outcome:
-                return await session.command(text)
+        async def act(session: ClientSession) -> Outcome:
+            return await session.command(text)
 
-            outcome = await self.hosted.run(person, act, time_zone=zone)
-        except ServiceError as exc:
-            await self._post(client, channel=channel, thread_ts=thread_ts, text=service_error_text(exc.code, ko))
-            return
-        except Exception:
-            logger.exception("a Slack command failed")
-            await self._post(client, channel=channel, thread_ts=thread_ts, text=service_error_text("internal", ko))
-            return
+        outcome = await self._run(client, person, act, ko=ko)
         if outcome.kind == "pending" and outcome.answer is not None:
             pending = Pending(
                 id=uuid.uuid4().hex,
@@ -172,15 +163,11 @@ class SlackBot:
             reply, blocks = outcome_blocks(Outcome(kind="cancelled"), ko=ko, user_id=user)
             await self._update(client, channel=channel, ts=ts, text=reply, blocks=blocks)
             return
-        try:
-            zone = await self.zones.of(client, user)
 
-            async def act(session: ClientSession) -> Outcome:
-                return await session.apply_held(prompt=found.prompt, answer=found.answer)
+        async def act(session: ClientSession) -> Outcome:
+            return await session.apply_held(prompt=found.prompt, answer=found.answer)
 
-            outcome = await self.hosted.run(Person(team_id=found.team_id, user_id=user), act, time_zone=zone)
-        except ServiceError as exc:
-            outcome = Outcome(kind="error", text=service_error_text(exc.code, ko))
+        outcome = await self._run(client, Person(team_id=found.team_id, user_id=user), act, ko=ko)
         reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user)
         await self._update(client, channel=channel, ts=ts, text=reply, blocks=blocks)
 
@@ -198,19 +185,26 @@ class SlackBot:
             return
         team = str((body.get("team") or {}).get("id") or body["user"].get("team_id") or "")
         ko = korean(str(message.get("text") or ""))
-        try:
-            zone = await self.zones.of(client, user)
 
-            async def act(session: ClientSession) -> Outcome:
-                return await session.undo(request_id=request_id or None)
+        async def act(session: ClientSession) -> Outcome:
+            return await session.undo(request_id=request_id or None)
 
-            outcome = await self.hosted.run(Person(team_id=team, user_id=user), act, time_zone=zone)
-        except ServiceError as exc:
-            outcome = Outcome(kind="error", text=service_error_text(exc.code, ko))
+        outcome = await self._run(client, Person(team_id=team, user_id=user), act, ko=ko)
         if outcome.kind == "undone":
             ko = korean(outcome.text)  # the undone command's own language
         reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user)
         await self._post(client, channel=channel, thread_ts=thread_ts, text=reply, blocks=blocks)
+
+    async def _run(self, client: AsyncWebClient, person: Person, act: Action, *, ko: bool) -> Outcome:
+        """Run on the person's plans in their time zone; any failure becomes a polite reply, never silence."""
+        try:
+            zone = await self.zones.of(client, person.user_id)
+            return await self.hosted.run(person, act, time_zone=zone)
+        except ServiceError as exc:
+            return Outcome(kind="message", text=service_error_text(exc.code, ko))
+        except Exception:
+            logger.exception("a Slack command failed")
+            return Outcome(kind="message", text=service_error_text("internal", ko))
 
     async def _post(
         self, client: AsyncWebClient, *, channel: str, thread_ts: str | None, text: str, blocks: Any = None

@@ -5,6 +5,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -202,7 +203,20 @@ def test_a_retried_event_runs_once_also_across_two_workers() -> None:
         replies(calls, "chat.postMessage", count=1, thread_ts="1800.0001")
         time.sleep(1.0)
         assert len(calls.of("chat.postMessage")) == 1
-    assert titles(user) == ["알골 과제"]
+        assert titles(user) == ["알골 과제"]
+        # Two commands of one person at once, one on each worker: both are kept.
+        bodies = [
+            mention_event(text, event_id=_event_id(), user=user, ts=ts)
+            for text, ts in (
+                ("모레 9시 운영체제 숙제 추가", "1800.0002"),
+                ("모레 10시 네트워크 과제 추가", "1800.0003"),
+            )
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            statuses = list(pool.map(post_signed, (first, second), bodies))
+        assert [r.status_code for r in statuses] == [200, 200]
+        replies(calls, "chat.postMessage", count=3)
+    assert titles(user) == ["네트워크 과제", "알골 과제", "운영체제 숙제"]
 
 
 def _seed_jumps(user: str, count: int = 4) -> list[dict[str, Any]]:

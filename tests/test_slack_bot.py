@@ -347,3 +347,15 @@ def test_the_bot_is_absent_without_its_settings() -> None:
     assert not settings.slack_configured
     with serve_in_thread(create_app(settings=settings)) as url:
         assert httpx.post(f"{url}/slack/events", content=b"{}").status_code == 404
+
+
+def test_with_api_keys_required_the_bot_still_works_and_v1_stays_closed() -> None:
+    calls = SlackCalls()
+    user = _user()
+    with bot_servers(calls, auth_disabled=False, rate_limit_per_minute=1) as (url,):
+        # The bot reaches /v1 in-process, past the key guard; a client from outside does not.
+        assert httpx.post(f"{url}/v1/sql", json={"prompt": "x", "now": "2023-11-23 20:25:39"}).status_code == 401
+        for n in range(2):
+            mention(url, f"내일 {8 + n}시 알골 과제 {n} 추가", user=user, ts=f"2300.000{n}")
+        replies(calls, "chat.postMessage", count=2)
+    assert titles(user) == ["알골 과제 0", "알골 과제 1"]

@@ -11,11 +11,12 @@ from fastapi.routing import APIRoute
 
 from app.api.body import document_bodies
 from app.api.errors import install_error_handlers
-from app.api.guard import GuardMiddleware
+from app.api.guard import GuardMiddleware, internal_asgi
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
 from app.api.routes import router
+from app.api.slack_routes import router as slack_router
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
 from app.runtime import LocalEngine, build_runtime
@@ -44,6 +45,17 @@ def create_app(
             await ops.aclose()
             raise
         app.state.ops, app.state.runtime = ops, runtime
+        internal: httpx.AsyncClient | None = None
+        if resolved.slack_configured:
+            from app.slack.bot import SlackBot
+
+            # The bot calls this app in-process: the same routes, request log and feedback as any client.
+            internal = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=internal_asgi(app)),
+                base_url="http://calendy.internal",
+                timeout=resolved.llm_request_budget_s + 15,
+            )
+            app.state.slack = SlackBot(settings=resolved, engine=ops.engine, http=internal)
         if resolved.gc_freeze:
             # Startup leaves ~200k long-lived objects (sqlglot, openai, pydantic models); moving
             # them out of the collector's view ends the ~100 ms full collections seen under load.
@@ -61,6 +73,8 @@ def create_app(
             # uvicorn gets here after in-flight requests finished (or its grace period ran out):
             # the log writer drains their rows before the database closes.
             try:
+                if internal is not None:
+                    await internal.aclose()
                 await runtime.aclose()
             finally:
                 await ops.aclose()
@@ -75,13 +89,14 @@ def create_app(
     # Added innermost first: the request context wraps the guard, which wraps the body limit.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
-    paths = frozenset(
-        route.path for route in [*router.routes, *ops_router.routes, *help_router.routes] if isinstance(route, APIRoute)
-    )
+    routers = [router, ops_router, help_router, *([slack_router] if resolved.slack_configured else [])]
+    paths = frozenset(route.path for r in routers for route in r.routes if isinstance(route, APIRoute))
     app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)
     app.include_router(help_router)
+    if resolved.slack_configured:
+        app.include_router(slack_router)
     document_bodies(app, [SqlRequest, SummaryRequest])
     return app

@@ -102,6 +102,23 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"
 
+    # The Slack bot (POST /slack/events) exists only when both the signing secret and the bot token are set.
+    slack_signing_secret: str | None = None
+    slack_bot_token: str | None = None
+    # Slack's Web API base URL (slack-sdk's base_url); a fake one in tests and docs/slack.md.
+    slack_api_url: str = "https://slack.com/api/"
+    # How long a change waiting for Confirm/Cancel can still be confirmed.
+    slack_confirm_ttl_s: float = Field(default=600.0, gt=0)
+    # How long a person's time zone from users.info is reused before it is asked again.
+    slack_tz_cache_s: float = Field(default=3600.0, ge=0)
+    # The time zone of a person whose Slack profile has none.
+    slack_default_time_zone: str = "UTC"
+
+    @property
+    def slack_configured(self) -> bool:
+        """True when the Slack bot is mounted (a signing secret and a bot token are set)."""
+        return bool(self.slack_signing_secret and self.slack_bot_token)
+
     @property
     def llm_configured(self) -> bool:
         """True when an LLM endpoint can be called (a key, or a base URL of a keyless server)."""

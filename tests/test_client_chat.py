@@ -63,6 +63,11 @@ def test_chat_adds_confirms_a_bulk_delete_and_undoes(tmp_path: Path) -> None:
         child.expect("undone: 줄넘기 전부 취소")
         child.expect("calendy> ")
         assert _count(store, "줄넘기") == 6 and _count(store, "알골 과제") == 1
+        # A question about the product, not a command: answered from the guide, with its link.
+        child.sendline("요약은 어떻게 해?")
+        child.expect("💡 ")
+        child.expect("/docs/guide/ko#")
+        child.expect("calendy> ")
         child.sendline("/quit")
         child.expect(pexpect.EOF)
     finally:

@@ -8,7 +8,7 @@ import pytest
 
 from app.client.plans import PlanStore
 from app.client.service import ServiceClient, ServiceError, in_process_service, remote_service
-from app.client.session import ClientSession
+from app.client.session import ClientSession, looks_like_question
 from app.db.engine import build_engine
 from app.db.keys import create_api_key
 from app.main import create_app
@@ -117,3 +117,17 @@ async def test_over_http_with_an_api_key_and_errors_become_service_errors() -> N
             with pytest.raises(ServiceError) as raised:
                 await session.command("내일 8시 알골 과제 추가")
     assert raised.value.code == "unauthorized"
+
+
+async def test_a_question_the_command_service_does_not_understand_is_answered_from_the_guide(
+    service: ServiceClient,
+) -> None:
+    session = ClientSession(store=_store(), service=service, clock=lambda: NOW)
+    answered = await session.command("요약은 어떻게 해?")
+    assert answered.kind == "help"
+    assert answered.text and any("/docs/guide/ko" in link["url"] for link in answered.links)
+    # Not a question: the command service's own message stays.
+    declined = await session.command("블라블라 음음")
+    assert declined.kind == "message" and declined.text == "The local engine did not understand this command."
+    assert looks_like_question("how do I undo?") and looks_like_question("Calendy가 뭐야")
+    assert not looks_like_question("내일 8시 알골 과제 추가")

@@ -114,7 +114,7 @@ def _purposes(settings: Settings) -> list[Any]:
     return asyncio.run(read())
 
 
-def test_0003_adds_purpose_with_sql_for_existing_models(tmp_path: Path) -> None:
+def test_0004_adds_purpose_with_sql_for_existing_models(tmp_path: Path) -> None:
     settings = make_settings(database_url=f"sqlite:///{tmp_path / 'mig.db'}", data_dir=tmp_path)
     upgrade_database(settings, revision="0002")
 

@@ -15,6 +15,18 @@ from app.settings import Settings
 
 logger = logging.getLogger("calendy.auth")
 PROTECTED_PREFIX = "/v1/"
+# Set only by internal_asgi (never by a server from a request): the app's own clients, e.g. the
+# Slack bot mounted in it, which Slack's signature already authenticated.
+INTERNAL_SCOPE_KEY = "calendy.internal"
+
+
+def internal_asgi(app: ASGIApp) -> ASGIApp:
+    """`app` as the service's in-process clients reach it: past the API key and the per-key limit."""
+
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, INTERNAL_SCOPE_KEY: True}, receive, send)
+
+    return call
 
 
 def _bearer_token(scope: Scope) -> str | None:
@@ -38,7 +50,12 @@ class GuardMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.settings.auth_disabled or not scope["path"].startswith(PROTECTED_PREFIX):
+        if (
+            scope["type"] != "http"
+            or self.settings.auth_disabled
+            or scope.get(INTERNAL_SCOPE_KEY) is True
+            or not scope["path"].startswith(PROTECTED_PREFIX)
+        ):
             await self.app(scope, receive, send)
             return
         try:

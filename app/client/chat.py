@@ -76,6 +76,10 @@ class Chat:
             self.console.print(outcome.text, markup=False)
         elif outcome.kind == "undone":
             self.console.print(f"↩ undone: {outcome.text}", markup=False)
+        elif outcome.kind == "help":
+            self.console.print(f"💡 {outcome.text}", markup=False)
+            for link in outcome.links:
+                self.console.print(f"   {link['title']}: {link['url']}", markup=False)
         elif outcome.kind == "error":
             self.console.print(f"❌ {outcome.text}", markup=False)
         else:

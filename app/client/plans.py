@@ -12,6 +12,7 @@ _JOURNAL_DDL = (
     " statements TEXT NOT NULL, steps TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0)"
 )
 PLAN_TABLES = ("CATEGORY", "TODO", "SCHEDULE")
+JOURNAL_TABLE = "calendy_undo"
 
 
 class PlanError(Exception):
@@ -56,6 +57,26 @@ class PlanStore:
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+    def dump(self, *, journal_entries: int = 20) -> dict[str, list[dict[str, Any]]]:
+        """Every plan row and the newest journal entries, as a hosted plans document keeps them."""
+        document = {name: self.select(f"SELECT * FROM {name} ORDER BY id") for name in PLAN_TABLES}
+        newest = self.select(f"SELECT * FROM {JOURNAL_TABLE} ORDER BY id DESC LIMIT {int(journal_entries)}")
+        document[JOURNAL_TABLE] = list(reversed(newest))
+        return document
+
+    def load(self, document: dict[str, list[dict[str, Any]]]) -> None:
+        """Fill an empty store with a dumped document (categories first, for the foreign keys)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for name in (*PLAN_TABLES, JOURNAL_TABLE):
+                for row in document.get(name, []):
+                    marks = ", ".join("?" for _ in row)
+                    self._db.execute(f"INSERT INTO {name} ({', '.join(row)}) VALUES ({marks})", list(row.values()))
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._db.execute("ROLLBACK")
+            raise PlanError(f"the stored plans could not be loaded: {exc}") from exc
 
     def records(self) -> dict[str, list[dict[str, Any]]]:
         """Categories, todos and schedules as a /v1/sql request carries them."""
@@ -102,14 +123,18 @@ class PlanStore:
             raise PlanError(str(exc)) from exc
         return Applied(journal_id=int(cursor.lastrowid or 0), steps=steps)
 
-    def undo_last(self) -> tuple[str, str | None] | None:
-        """Restore the rows before the newest command not yet undone; its prompt and request id, or None."""
+    def undo_last(self, *, request_id: str | None = None) -> tuple[str, str | None] | None:
+        """Restore the rows before the newest command not yet undone; its prompt and request id, or None.
+
+        With `request_id`, only when that command is still the newest (an Undo button of an older one
+        must not undo a later change instead).
+        """
         entry = self._db.execute(
             "SELECT id, request_id, prompt, steps FROM calendy_undo WHERE undone = 0 ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        if entry is None:
+        if entry is None or (request_id is not None and entry[1] != request_id):
             return None
-        journal_id, request_id, prompt, raw = entry
+        journal_id, found_id, prompt, raw = entry
         try:
             self._db.execute("BEGIN IMMEDIATE")
             # Newest step first: a conversion's INSERT is removed after its DELETE is restored.
@@ -126,7 +151,13 @@ class PlanStore:
         except sqlite3.Error as exc:
             self._db.execute("ROLLBACK")
             raise PlanError(str(exc)) from exc
-        return prompt, request_id
+        return prompt, found_id
+
+    def rows_by_id(self, table: str, ids: list[int]) -> list[dict[str, Any]]:
+        """The rows of `table` with these ids (those that still exist)."""
+        if not ids:
+            return []
+        return self.select(f"SELECT * FROM {table} WHERE id IN ({', '.join(str(int(i)) for i in ids)}) ORDER BY id")
 
     def history(self, *, turns: int = 5) -> list[dict[str, Any]]:
         """The last commands kept (not undone), oldest first, as the request's `history`."""

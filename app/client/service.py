@@ -48,6 +48,10 @@ class ServiceClient:
         """POST /v1/feedback."""
         return await self._post("/v1/feedback", body)
 
+    async def help(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /v1/help."""
+        return await self._post("/v1/help", body)
+
 
 @asynccontextmanager
 async def remote_service(*, url: str, api_key: str | None, timeout_s: float = 60.0) -> AsyncIterator[ServiceClient]:

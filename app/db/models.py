@@ -166,3 +166,46 @@ class ServiceSetting(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class HostedPlans(Base):
+    """One person's plans (Slack team + user) as one JSON document, written by compare-and-set on `version`."""
+
+    __tablename__ = "hosted_plans"
+
+    team_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Bumped by every write; a writer that read an older version writes nothing (no lost update).
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[Any] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class SlackEvent(Base):
+    """A Slack event already taken by a worker: the primary key makes a retried event run once."""
+
+    __tablename__ = "slack_events"
+    __table_args__ = (Index(None, "received_at"),)
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class SlackPending(Base):
+    """A change waiting for its requester's Confirm or Cancel; any worker can take the click."""
+
+    __tablename__ = "slack_pending"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    prompt: Mapped[str] = mapped_column(Text)
+    # The /v1/sql answer whose statements run on Confirm.
+    answer: Mapped[Any] = mapped_column(Json)
+    # pending → confirmed | cancelled; the update from pending is the claim.
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)

@@ -1,0 +1,1 @@
+"""The Slack bot: slack-bolt (async) on the client core and hosted plans, mounted at POST /slack/events."""

@@ -12,6 +12,7 @@ from app.local.newplan import handle_insert
 from app.local.reads import handle_read
 from app.local.records import records_of
 from app.local.timeexpr import parse_time
+from app.local.typed import reshape
 from app.local.writes import handle_completion, handle_convert, handle_delete, handle_recategorize, handle_rename
 from app.schemas import SqlRequest
 
@@ -49,6 +50,8 @@ def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
         return not_understood(_lang(prompt)), "off-topic"
     if MARK in prompt:
         return None, "the prompt holds the engine's time mark"
+    typed = reshape(prompt)
+    prompt = typed.prompt
     now = request.now_dt
     time = parse_time(prompt, now)
     if time.unknown:
@@ -58,7 +61,9 @@ def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
     command = classify(masked)
     if command.compound:
         return None, "several commands in one prompt"
-    ctx = Context(prompt=prompt, masked=masked, now=now, time=time, records=records, command=command)
+    if typed.memo is not None and command.action != "insert":
+        return None, "a memo with a command other than a new plan"
+    ctx = Context(prompt=prompt, masked=masked, now=now, time=time, records=records, command=command, memo=typed.memo)
     try:
         return HANDLERS[command.action](ctx), command.action
     except Decline as reason:

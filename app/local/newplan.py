@@ -210,6 +210,8 @@ def handle_insert(ctx: Context) -> EngineAnswer:
     for table, times in rows:
         values: dict[str, sqlbuild.Value] = {"title": title}
         values.update(zip(_COLUMNS[table], times, strict=True))
+        if ctx.memo is not None:
+            values["memo"] = ctx.memo
         if category_id is not None:
             values["category_id"] = category_id
         sql.append(sqlbuild.insert(table, values))

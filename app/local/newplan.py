@@ -136,6 +136,9 @@ def _anchor_value(ctx: Context) -> sqlbuild.Value:
     found = match_plans(tp.anchor_title, ctx.records.plans)
     if found.kind != "match" or len(found.plans) != 1:
         raise Decline("anchor is not one plan")
+    quoted = tp.anchor_span is not None and ctx.prompt[tp.anchor_span[0]] in "\"'"
+    if not quoted and found.score < 0.999:
+        raise Decline("an unquoted anchor that is not a plan's title as written")
     plan = found.plans[0]
     if plan.start is not None:
         moment = tp.resolve_anchor(plan.start)

@@ -252,17 +252,29 @@ _COMPOUND = re.compile(
 )
 
 
+def _first_rule(
+    attempts: list[tuple[Literal["ko", "en"], str]],
+) -> tuple[Literal["ko", "en"], str, Action, re.Match[str]] | None:
+    """The first rule matching the text, in the first language that has one."""
+    for lang, text in attempts:
+        for action, pattern in _KO_RULES if lang == "ko" else _EN_RULES:
+            if (found := pattern.match(text)) is not None:
+                return lang, text, action, found
+    return None
+
+
 def classify(masked: str) -> Command:
     """The command a masked prompt gives (an implicit insert when no verb rule matches)."""
     question = "?" in masked and _POLITE_REQUEST.search(masked) is None
     hangul = re.search(r"[가-힣]", masked) is not None
     lang: Literal["ko", "en"] = "ko" if hangul else "en"
     text = _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), lang))
-    rules = _KO_RULES if lang == "ko" else _EN_RULES
-    for action, pattern in rules:
-        found = pattern.match(text)
-        if found is None:
-            continue
+    # An English command around a Korean title ("move Sarah랑 브런치 to saturday"): English rules first.
+    attempts: list[tuple[Literal["ko", "en"], str]] = [(lang, text)]
+    if hangul and re.match(r"[A-Za-z]", masked):
+        attempts.insert(0, ("en", _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), "en"))))
+    if (rule := _first_rule(attempts)) is not None:
+        lang, text, action, found = rule
         groups = found.groupdict()
         body = (groups.get("body") or "").strip()
         return Command(
@@ -277,4 +289,5 @@ def classify(masked: str) -> Command:
             bulk=has_bulk(body),
             compound=_COMPOUND.search(text) is not None,
         )
+    lang, text = attempts[-1]
     return Command("insert", text, lang, explicit=False, question=question, compound=_COMPOUND.search(text) is not None)

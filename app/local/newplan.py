@@ -86,7 +86,8 @@ def new_title(body: str, lang: str, clock: time | None = None) -> str:
         raise Decline("a one-letter title or a stray quote")
     if _CLASS_WORD_END.search(text):
         raise Decline("a title ending in 일정/할 일: part of the title or not?")
-    if len(text) > 100 or _TIMEISH.search(text) or _MEMO_WORDS.search(text):
+    # A quoted title is the user's own words: a day name in it ("Black Friday") is not a time.
+    if len(text) > 100 or (quoted is None and (_TIMEISH.search(text) or _MEMO_WORDS.search(text))):
         raise Decline("title holds words the engine does not place")
     if _DAY_PART.search(text) and (clock is None or _MERIDIEM.search(text)):
         raise Decline("a part of day that may be the time or the title")

@@ -131,6 +131,8 @@ def resolve(
         raise Decline("does not read like a plan's name")
     if found.kind == "none" and (category is not None or category_named(phrase, records.categories)):
         raise Decline("names a category, not a plan")
+    if found.kind == "none" and re.search(r"[가-힣]", phrase) and re.search(r"[A-Za-z]{2}", phrase):
+        raise Decline("a phrase of two scripts matching nothing (team 회의 = 팀 회의?)")
     if found.kind == "none":
         if tables != ("TODO", "SCHEDULE") and match_plans(phrase, records.plans).kind != "none":
             raise Decline("the phrase names a plan of the other table")

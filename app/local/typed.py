@@ -13,7 +13,11 @@ from app.local import lexicon as lx
 _I = re.IGNORECASE
 
 # "…, 메모: 스케일링" / "… note: locker 12": the memo of a new plan, kept as written.
-_MEMO = re.compile(r"(?:^|[\s,.;]+)(?:메모|memo|note|notes)\s*[:：]\s*(?P<memo>\S.*)$", _I)
+_MEMO = re.compile(
+    r"(?:^|[\s,.;]+)(?:(?:메모|memo|note|notes)\s*[:：]|메모는|메모로|with\s+(?:a\s+)?(?:memo|note)\s*:?)\s*(?P<memo>\S.*)$",
+    _I,
+)
+_QUOTED_MEMO = re.compile(r"""^(["'])(?P<inner>[^"']+)\1$""")
 # "??", "!!", "?!", "!!!": one mark is as good as several.
 _DOUBLED = re.compile(r"([?!])[?!]+")
 # Korean verbs that may open a command ("추가해줘 내일 3시 치과"), with a required auxiliary or
@@ -33,7 +37,7 @@ _KO_CASUAL_DO = re.compile(
 # "X 예약해놔" (book X, set X up): the noun before 해 is part of the task.
 _KO_CASUAL_ATTACHED = re.compile(r"(?<=[가-힣])해\s*(?:놔|둬)(?:줘)?$")
 # "X 했음 / X 했어" (did X): the completion of X, as 다 했어 is.
-_KO_DID = re.compile(r"(?<=[가-힣a-zA-Z0-9])\s+(?:했음|했어|했슴|해버림|해버렸어)$")
+_KO_DID = re.compile(r"(?<=[가-힣a-zA-Z0-9])\s*(?:했음|했어|했슴|해버림|해버렸어)$")
 # The word before a casual ending is itself an operation ("취소 해놔"): the ending is only dropped.
 _KO_OPERATION_END = re.compile(
     rf"(?:{lx.KO_INSERT}|{lx.KO_DELETE}|{lx.KO_UPDATE}|{lx.KO_COMPLETE}|{lx.KO_SELECT}|{lx.KO_SUMMARY})$"
@@ -45,6 +49,8 @@ _EN_FRAMING = re.compile(
     _I,
 )
 # After the framing, a verb of another operation: "i need to cancel X" cancels X.
+# "취소했음" (cancelled it) or "변경했음" is not a completion: left as said.
+_KO_CHANGE_END = re.compile(rf"(?:{lx.KO_DELETE}|{lx.KO_UPDATE}|{lx.KO_INSERT}|{lx.KO_COMPLETE})$")
 _EN_OPERATION = re.compile(
     r"^(?:add|create|schedule|put|set|cancel|delete|remove|drop|clear|move|push|shift|bring|reschedule|postpone"
     r"|change|rename|mark|show|list)\b",
@@ -72,6 +78,8 @@ def split_memo(text: str) -> tuple[str, str | None]:
     if found is None or found.start() == 0:
         return text, None
     memo = found.group("memo").strip()
+    if (quoted := _QUOTED_MEMO.match(memo)) is not None:
+        memo = quoted.group("inner").strip()
     return text[: found.start()].strip(" ,.;"), memo or None
 
 
@@ -90,10 +98,13 @@ def plain_ending(text: str) -> str:
     """A casual Korean ending dropped or said the usual way; English framing made an insert."""
     core = _TAIL.sub("", text)
     if _korean(core):
-        for ending, verb in ((_KO_DID, "완료"), (_KO_CASUAL_DO, "추가"), (_KO_CASUAL_ATTACHED, "추가")):
+        if (found := _KO_DID.search(core)) is not None:
+            head = core[: found.start()]
+            return f"{head} 했음" if _KO_CHANGE_END.search(head) else f"{head} 완료"
+        for ending in (_KO_CASUAL_DO, _KO_CASUAL_ATTACHED):
             if (found := ending.search(core)) is not None:
                 head = core[: found.start()]
-                return head if _KO_OPERATION_END.search(head) else f"{head} {verb}"
+                return head if _KO_OPERATION_END.search(head) else f"{head} 추가"
         return text
     if _EN_DONE_WITH.match(core):
         return _EN_DONE_WITH.sub("done with ", core)

@@ -45,7 +45,7 @@ _EN_NOT_A_TITLE = re.compile(
 _KO_PREDICATE = re.compile(
     r"(?:해|해요|했어|했음|했슴|할게|할께|할게요|할거야|할 거야|놔|놔줘|둬|둬줘|해놓기"  # casual endings
     r"|할까|할래|하자|가자|먹자|보자|돼|돼요|되나|줘|줘요|야|요|다|니|냐|까|네|죠|래|지마|말자|없어|있어|있음|없음"
-    r"|마|말아|않아|않기|안\s*해|못\s*해)$"
+    r"|마|말아|않아|않기|안\s*해|못\s*해|(?<=\s)함)$"
 )
 # A last word ending in a particle ("회사로", "민석이랑"): a fragment, not a title.
 _KO_TRAILING_PARTICLE = re.compile(r"[가-힣](?:으로|로|에서|에게|한테|에|이랑|랑|하고|은|는|을|를)$")
@@ -110,13 +110,30 @@ def _check_time_shape(ctx: Context, body: str) -> None:
         raise Decline("a range start without its end")
 
 
+def _final_consonant(syllable: str) -> int:
+    """The index of a Hangul syllable's final consonant (0: none)."""
+    return (ord(syllable) - 0xAC00) % 28 if "가" <= syllable <= "힣" else 0
+
+
+def _conjugated(word: str) -> bool:
+    """A past (왔음, 갔어) or promise (볼게, 갈게) form: a sentence, not a task's name."""
+    if len(word) < 2:
+        return False
+    past = word[-1] in "음어다지네" and _final_consonant(word[-2]) == 20  # ㅆ
+    promise = word[-1] in "게께" and _final_consonant(word[-2]) == 8  # ㄹ
+    return past or promise
+
+
 def _check_bare(title: str, ctx: Context) -> None:
     """A prompt with no verb at all is a new plan only when it reads like one."""
     cmd = ctx.command
     if cmd.question:
         raise Decline("a question")
     if cmd.lang == "ko" and (
-        _KO_PREDICATE.search(title) or _KO_OTHER_VERBS.search(title) or _KO_TRAILING_PARTICLE.search(title)
+        _KO_PREDICATE.search(title)
+        or _KO_OTHER_VERBS.search(title)
+        or _KO_TRAILING_PARTICLE.search(title)
+        or _conjugated(title.split()[-1])
     ):
         raise Decline("ends like a sentence, or holds another operation's verb")
     # Checked in Korean prompts too: "delete 줄넘기 on Saturday" mixes an English verb with a Korean title.

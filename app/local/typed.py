@@ -17,6 +17,7 @@ _MEMO = re.compile(
     r"(?:^|[\s,.;]+)(?:(?:메모|memo|note|notes)\s*[:：]|메모는|메모로|with\s+(?:a\s+)?(?:memo|note)\s*:?)\s*(?P<memo>\S.*)$",
     _I,
 )
+_KO_TRAILING_VERB = re.compile(rf"(?:{lx.KO_INSERT}|{lx.KO_DELETE}|{lx.KO_UPDATE}){lx.KO_AUX}$")
 _QUOTED_MEMO = re.compile(r"""^(["'])(?P<inner>[^"']+)\1$""")
 # "??", "!!", "?!", "!!!": one mark is as good as several.
 _DOUBLED = re.compile(r"([?!])[?!]+")
@@ -78,6 +79,8 @@ def split_memo(text: str) -> tuple[str, str | None]:
     if found is None or found.start() == 0:
         return text, None
     memo = found.group("memo").strip()
+    if _KO_TRAILING_VERB.search(memo):
+        return text, None  # "메모: 스케일링 추가": where the memo ends is not sure
     if (quoted := _QUOTED_MEMO.match(memo)) is not None:
         memo = quoted.group("inner").strip()
     return text[: found.start()].strip(" ,.;"), memo or None

@@ -115,13 +115,18 @@ def _final_consonant(syllable: str) -> int:
     return (ord(syllable) - 0xAC00) % 28 if "가" <= syllable <= "힣" else 0
 
 
+# Nouns ending like a nominalized predicate (…음, …임): still names of things to do.
+_NOUNS_LIKE_PREDICATES = ("모임", "게임", "처음", "마음", "웃음", "모음", "걸음", "소음", "발음", "녹음", "얼음", "다음")
+
+
 def _conjugated(word: str) -> bool:
-    """A past (왔음, 갔어) or promise (볼게, 갈게) form: a sentence, not a task's name."""
+    """A past (왔음, 갔어), promise (볼게, 갈게) or statement (피곤함, 긴장됨, 휴가임) form: not a task's name."""
     if len(word) < 2:
-        return False
+        return word in ("옴", "됨", "임")
     past = word[-1] in "음어다지네" and _final_consonant(word[-2]) == 20  # ㅆ
     promise = word[-1] in "게께" and _final_consonant(word[-2]) == 8  # ㄹ
-    return past or promise
+    statement = word[-1] in "함됨옴음임" and not word.endswith(_NOUNS_LIKE_PREDICATES)
+    return past or promise or statement
 
 
 def _check_bare(title: str, ctx: Context) -> None:

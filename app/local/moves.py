@@ -131,7 +131,9 @@ _END_WORDS = re.compile(
 
 
 # The end words as they stand around the plan's name, removed to find the plan.
-_KO_END_PHRASE = re.compile(r"\s*(?:의\s*)?(?:끝나는|끝날|끝|종료|마치는)\s*(?:시간|시각)?(?:을|를|은|는|이|가)?(?=\s|$)")
+_KO_END_PHRASE = re.compile(
+    r"\s*(?:의\s*)?(?:끝나는|끝날|끝|종료|마치는)\s*(?:시간|시각)?(?:을|를|은|는|이|가)?(?=\s|$)"
+)
 _EN_END_PHRASE = re.compile(r"^(?:the\s+)?end(?:ing)?(?:\s+time)?\s+of\s+|\s+end(?:ing)?(?:\s+time)?$", _I)
 
 

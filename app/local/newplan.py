@@ -116,7 +116,9 @@ def _final_consonant(syllable: str) -> int:
 
 
 # Nouns ending like a nominalized predicate (…음, …임): still names of things to do.
-_NOUNS_LIKE_PREDICATES = ("모임", "게임", "처음", "마음", "웃음", "모음", "걸음", "소음", "발음", "녹음", "얼음", "다음")
+_NOUNS_LIKE_PREDICATES = (
+    "모임", "게임", "처음", "마음", "웃음", "모음", "걸음", "소음", "발음", "녹음", "얼음", "다음",
+)  # fmt: skip
 
 
 def _conjugated(word: str) -> bool:

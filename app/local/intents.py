@@ -90,6 +90,8 @@ _EN_DONE = r"(?:done|complete|completed|finished|over|taken\s+care\s+of)"
 _EN_NOT_DONE = (
     r"(?:not\s+done|not\s+complete|not\s+completed|incomplete|undone|unfinished|not\s+finished|to\s*do|pending)"
 )
+# "show my todos that aren't done" lists; it does not complete anything.
+_EN_NOT_A_LIST = r"(?!(?:show|list|display|get|find|tell|give|gimme|what|which|any|do\s+i)\b)"
 _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("rename", _en(r"^rename\s+(?P<body>.+?)\s+(?:to|as|into)\s+(?P<new>.+)$")),
     ("rename", _en(r"^change\s+(?:the\s+)?(?:name|title)\s+of\s+(?P<body>.+?)\s+to\s+(?P<new>.+)$")),
@@ -119,7 +121,7 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("complete", _en(rf"^(?:mark|set)\s+(?P<body>.+?)\s+(?:as\s+)?{_EN_DONE}$")),
     ("complete", _en(r"^(?:check|tick|cross)\s+off\s+(?P<body>.+)$")),
     ("complete", _en(r"^(?:check|tick|cross)\s+(?P<body>.+?)\s+off$")),
-    ("complete", _en(rf"^(?P<body>.+?)\s+(?:is|are|was|were)\s+(?:all\s+|now\s+)?{_EN_DONE}$")),
+    ("complete", _en(rf"^{_EN_NOT_A_LIST}(?P<body>.+?)\s+(?:is|are|was|were)\s+(?:all\s+|now\s+)?{_EN_DONE}$")),
     (
         "complete",
         _en(
@@ -128,7 +130,7 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
         ),
     ),
     ("complete", _en(r"^(?:done\s+with|finished\s+with)\s+(?P<body>.+)$")),
-    ("complete", _en(rf"^(?P<body>.+?)\s*[-:,]?\s+{_EN_DONE}$")),
+    ("complete", _en(rf"^{_EN_NOT_A_LIST}(?P<body>.+?)\s*[-:,]?\s+{_EN_DONE}$")),
     (
         "delete",
         _en(r"^(?:delete|remove|cancel|drop|erase|clear|scrap|trash|get\s+rid\s+of|call\s+off)\s+(?P<body>.+)$"),
@@ -159,7 +161,8 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     (
         "summary",
         _en(
-            r"^(?:summarize|summarise|sum\s+up|recap|brief\s+me(?:\s+on)?|give\s+me\s+a\s+(?:summary|briefing|rundown|recap|overview)(?:\s+of)?)\b(?P<body>.*)$"
+            r"^(?:summarize|summarise|sum\s+up|recap|brief\s+me(?:\s+on)?|give\s+me\s+a\s+(?:quick\s+|short\s+|brief\s+)?"
+            r"(?:summary|briefing|rundown|recap|overview)(?:\s+of)?)\b(?P<body>.*)$"
         ),
     ),
     (
@@ -205,7 +208,7 @@ _INTERJECTION = re.compile(
     r"^(?:음+|어+|아+|흠+|저기요?|혹시|그럼|그러면|근데|아\s*참|참|um+|uh+|hmm+|well|oh|okay|ok|so)(?:[\s,.…~!]+)", _I
 )
 _POLITE_REQUEST = re.compile(
-    r"^(?:can|could|would|will)\s+you\b|줄래|줄\s*수\s*있|주실래|주시겠|주실\s*수|할\s*수\s*있", _I
+    r"^(?:can|could|would|will)\s+(?:you|u|we)\b|줄래|줄\s*수\s*있|주실래|주시겠|주실\s*수|할\s*수\s*있", _I
 )
 
 

@@ -61,8 +61,11 @@ KO_AUX = (
 KO_POLITE: frozenset[str] = frozenset(
     {"좀", "제발", "부탁해", "부탁해요", "부탁합니다", "부탁드려요", "부탁드립니다", "plz"}
 )
-EN_LEAD = r"^(?:(?:please|pls|hey|hi|ok|okay|so|now|could\s+you|can\s+you|would\s+you|will\s+you|kindly)[\s,]+)+"
-EN_TAIL = r"(?:[\s,]+(?:please|pls|thanks|thank\s+you|for\s+me|now))+$"
+EN_LEAD = (
+    r"^(?:(?:please|pls|plz|hey|hi|ok|okay|so|now|could\s+you|can\s+you|would\s+you|will\s+you|can\s+u|could\s+u"
+    r"|can\s+we|could\s+we|kindly)[\s,]+)+"
+)
+EN_TAIL = r"(?:[\s,]+(?:please|pls|plz|thanks|thx|thank\s+you|for\s+me|now|instead))+$"
 
 # Korean verb groups (regex alternatives, before KO_AUX).
 KO_DELETE = r"삭제|제거|취소|지워|지우|없애|빼|날려"

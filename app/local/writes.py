@@ -49,7 +49,9 @@ def category_tables(ctx: Context, target: Target) -> tuple[Table, ...]:
         return ("TODO",)
     if schedule and not both:
         return ("SCHEDULE",)
-    if not both and not _CATEGORY_WORD.search(body) and len(target.tables) > 1 and not target.everything:
+    # "과제 모두 삭제": with a bulk word the category is the class of plans, in both tables.
+    explicit = both or _CATEGORY_WORD.search(body) or ctx.command.bulk
+    if not explicit and len(target.tables) > 1 and not target.everything:
         raise Decline("a category used as a class of plans in both tables")
     return TABLES
 

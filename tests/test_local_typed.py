@@ -78,6 +78,7 @@ DECLINED = [
     "i have a meeting tomorrow at 3pm",
     "add meeting 2 hours after lunch",  # unquoted anchor that is no plan's title
     "팀 회의 메모: 회의록 준비",
+    "팀 회의 끝나는 시간 5시",  # no verb: not a new plan titled "팀 회의 끝나는 시간"
 ]
 
 

@@ -30,6 +30,10 @@ _EN_COMMAND_WORD = re.compile(
 _CLASS_WORD_END = re.compile(r"(?:일정|할\s*일|스케줄|투두)$")
 _DAY_PART = re.compile(r"아침|점심|저녁|새벽|밤|오전|오후|낮")
 _MERIDIEM = re.compile(r"오전|오후")
+_PLAN_TIME_WORDS = re.compile(
+    r"(?:끝나는|끝날|시작하는|시작|종료|마치는)\s*(?:시간|시각)|\b(?:end|start)(?:ing)?\s+time\b|\bthe\s+(?:end|start)\s+of\b",
+    re.IGNORECASE,
+)
 _MEMO_WORDS = re.compile(r"메모|memo|note:|우선\s*순위|중요도|priority|카테고리|category", re.IGNORECASE)
 _GENERIC = frozenset(
     {"일정", "할일", "약속", "계획", "스케줄", "todo", "task", "event", "reminder", "plan", "something"}
@@ -89,6 +93,8 @@ def new_title(body: str, lang: str, clock: time | None = None) -> str:
     # A quoted title is the user's own words: a day name in it ("Black Friday") is not a time.
     if len(text) > 100 or (quoted is None and (_TIMEISH.search(text) or _MEMO_WORDS.search(text))):
         raise Decline("title holds words the engine does not place")
+    if _PLAN_TIME_WORDS.search(text):
+        raise Decline("words about a plan's start or end: a change, not a new plan")
     if _DAY_PART.search(text) and (clock is None or _MERIDIEM.search(text)):
         raise Decline("a part of day that may be the time or the title")
     if quoted is None and _EN_ARTICLE.match(text):

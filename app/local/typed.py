@@ -50,6 +50,7 @@ _EN_FRAMING = re.compile(
     _I,
 )
 # After the framing, a verb of another operation: "i need to cancel X" cancels X.
+_KO_NEGATION = re.compile(r"(?:^|\s|[가-힣])(?:안|못)$|(?:^|\s)(?:아직|안|못)\s")
 # "취소했음" (cancelled it) or "변경했음" is not a completion: left as said.
 _KO_CHANGE_END = re.compile(rf"(?:{lx.KO_DELETE}|{lx.KO_UPDATE}|{lx.KO_INSERT}|{lx.KO_COMPLETE})$")
 _EN_OPERATION = re.compile(
@@ -103,6 +104,8 @@ def plain_ending(text: str) -> str:
     if _korean(core):
         if (found := _KO_DID.search(core)) is not None:
             head = core[: found.start()]
+            if _KO_NEGATION.search(head):
+                return text  # 안 했음 / 못 했어: not done at all
             return f"{head} 했음" if _KO_CHANGE_END.search(head) else f"{head} 완료"
         for ending in (_KO_CASUAL_DO, _KO_CASUAL_ATTACHED):
             if (found := ending.search(core)) is not None:

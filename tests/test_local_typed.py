@@ -38,8 +38,8 @@ RESHAPED: list[tuple[str, str, str | None]] = [
     ("팀 회의 취소 해놔", "팀 회의 취소", None),  # the word before is the operation itself
     ("헬스장 가기 했음", "헬스장 가기 완료", None),
     ("AWS 요금 확인했어", "AWS 요금 확인 완료", None),
-    ("팀 회의 취소했음", "팀 회의 취소 했음", None),
-    ("헬스장 가기 안 했음", "헬스장 가기 안 했음", None),  # negated: left as said  # a cancellation said in the past is no completion
+    ("팀 회의 취소했음", "팀 회의 취소 했음", None),  # a cancellation said in the past is no completion
+    ("헬스장 가기 안 했음", "헬스장 가기 안 했음", None),  # negated: left as said
     # doubled punctuation
     ("내일 뭐 있어??", "내일 뭐 있어?", None),
     ("팀 회의 취소!!", "팀 회의 취소!", None),
@@ -82,7 +82,9 @@ DECLINED = [
     "팀 회의 끝나는 시간 5시",
     "헬스장 가기 안 했음",  # not done: no completion
     "헬스장 가기 못 했어",
-    "스트레칭 아직 안했어",  # no verb: not a new plan titled "팀 회의 끝나는 시간"
+    "스트레칭 아직 안했어",
+    "헬스장 가기 안 끝냈어",
+    "Pay rent isn't done",  # no verb: not a new plan titled "팀 회의 끝나는 시간"
 ]
 
 

@@ -101,7 +101,17 @@ def handle_delete(ctx: Context) -> EngineAnswer:
     return ok("delete", sql)
 
 
+# A negated completion ("안 끝냈어", "isn't done"): the opposite of what the verb says, never guessed.
+_NEGATED = re.compile(
+    r"(?:^|\s)(?:안|못|아직)\s*(?:끝|완료|다|했|마쳤)|않|\b(?:not|isn't|aren't|wasn't|weren't|haven't|hasn't|didn't"
+    r"|don't|never|no\s+longer)\b",
+    _I,
+)
+
+
 def handle_completion(ctx: Context) -> EngineAnswer:
+    if ctx.command.action == "complete" and _NEGATED.search(ctx.prompt):
+        raise Decline("a negated completion")
     value = 1 if ctx.command.action == "complete" else 0
     period = condition_period(ctx)
     target = find_target(ctx, period=period, tables=("TODO",))

@@ -158,6 +158,8 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
             r"^(?P<verb>move|reschedule|shift|push|change|postpone|delay|switch|bring|pull)\s+(?P<body>.+?)(?:\s+(?:to|by|for))?\s+§$"
         ),
     ),
+    # "make Project review end at 4pm": a new end time (the time is masked as §).
+    ("update", _en(r"^(?P<verb>make|have|let)\s+(?P<body>.+?)\s+end\s+§$")),
     (
         "summary",
         _en(
@@ -168,7 +170,7 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     (
         "select",
         _en(
-            r"^(?:show|list|display|get|find|tell\s+me|give\s+me|gimme|what\s+do\s+i\s+have|what\s+have\s+i\s+got"
+            r"^(?:show|list|display|get|find|tell\s+me|give\s+me|gimme|what\s+do\s+i\s+have|what\s+have\s+i\s+got|what'?ve\s+i\s+got"
             r"|what['’]s|what\s+is|what\s+are|what|do\s+i\s+have|any|which|when\s+is|when['’]s|when\s+are)\b(?P<body>.*)$"
         ),
     ),

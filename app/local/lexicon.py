@@ -74,7 +74,9 @@ KO_COMPLETE = (
     r"|다\s*(?:했어|했음|했다|함|끝냈어|끝났어|마쳤어|끝냄)|끝냈어|끝냈음|끝났어|끝냄|끝|마쳤어|마침"
 )
 KO_UNCOMPLETE = r"미\s*완료(?:\s*(?:로|으로))?(?:\s*(?:표시|처리|변경|바꿔|돌려|전환))?|완료\s*(?:취소|해제)"
-KO_UPDATE = r"옮겨|옮기|이동|미뤄|미루|연기|늦춰|당겨|앞당겨|바꿔|변경|수정|조정"
+KO_UPDATE = r"옮겨|옮기|이동|미뤄|미루|연기|늦춰|당겨|앞당겨|바꿔|변경|수정|조정|늘려|연장"
+# Verbs that lengthen a plan: only its end moves, so they are taken only with end words (끝나는 시간).
+KO_EXTEND = frozenset({"늘려", "연장"})
 KO_LATER = frozenset({"미뤄", "미루", "연기", "늦춰"})
 KO_EARLIER = frozenset({"당겨", "앞당겨"})
 KO_SUMMARY = r"요약|브리핑"

@@ -126,7 +126,8 @@ def _category_rows(ctx: Context, target: Target) -> tuple[Plan, ...]:
 
 # A command about when a plan ends (끝나는 시간, 종료 시간, the end of X): not a move of its start.
 _END_WORDS = re.compile(
-    r"끝나는|끝날|끝\s*시간|종료|마치는|\b(?:the\s+)?end\s+of\b|\bend(?:s|ing)?\s+(?:time|at)\b", re.IGNORECASE
+    r"끝나는|끝날|끝\s*시간|종료|마치는|\b(?:the\s+)?end\s+of\b|\bend(?:s|ing)?\s+(?:time|at)\b|\bend\s+§$",
+    re.IGNORECASE,
 )
 
 
@@ -151,7 +152,8 @@ def _end_hour(ctx: Context, day: datetime) -> datetime:
 def _end_change(ctx: Context) -> EngineAnswer:
     """`X 끝나는 시간 5시로 바꿔` / `move the end of X to 5pm`: the end of one schedule, its start kept."""
     tp = ctx.time
-    if not tp.destination or tp.clock is None or tp.end_clock is not None or tp.end_moment is not None:
+    said_at = ctx.command.verb in ("make", "have", "let")  # "make X end at 4pm": no "to", still the new end
+    if not (tp.destination or said_at) or tp.clock is None or tp.end_clock is not None or tp.end_moment is not None:
         raise Decline("an end change without one new clock time")
     if tp.dates or tp.anchor_offset is not None or tp.duration is not None or tp.condition_period is not None:
         raise Decline("other time words with an end change")
@@ -178,6 +180,8 @@ def _move(ctx: Context) -> EngineAnswer:
     tp = ctx.time
     if _END_WORDS.search(ctx.masked):
         return _end_change(ctx)
+    if ctx.command.verb in lx.KO_EXTEND or ctx.command.verb in ("make", "have", "let"):
+        raise Decline("lengthening or 'make X …' without end words")
     if not tp.destination:
         raise Decline("a time that is not where to move")
     if tp.dates or tp.anchor_offset is not None or tp.duration is not None:
@@ -196,7 +200,7 @@ def _move(ctx: Context) -> EngineAnswer:
 
 def _shift(ctx: Context) -> EngineAnswer:
     tp = ctx.time
-    if _END_WORDS.search(ctx.masked):
+    if _END_WORDS.search(ctx.masked) or ctx.command.verb in lx.KO_EXTEND:
         raise Decline("an amount on the end of a plan")
     if tp.dates or tp.anchor_offset is not None or tp.destination or tp.clock is not None:
         raise Decline("an amount with other time words")

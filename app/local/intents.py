@@ -274,10 +274,11 @@ def classify(masked: str) -> Command:
     hangul = re.search(r"[가-힣]", masked) is not None
     lang: Literal["ko", "en"] = "ko" if hangul else "en"
     text = _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), lang))
-    # An English command around a Korean title ("move Sarah랑 브런치 to saturday"): English rules first.
+    # An English command around a Korean title ("move Sarah랑 브런치 to saturday"): English rules when no
+    # Korean verb rule matches; a Korean verb at the end still decides ("Pay rent 삭제").
     attempts: list[tuple[Literal["ko", "en"], str]] = [(lang, text)]
     if hangul and re.match(r"[A-Za-z]", masked):
-        attempts.insert(0, ("en", _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), "en"))))
+        attempts.append(("en", _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), "en"))))
     if (rule := _first_rule(attempts)) is not None:
         lang, text, action, found = rule
         groups = found.groupdict()
@@ -294,5 +295,5 @@ def classify(masked: str) -> Command:
             bulk=has_bulk(body),
             compound=_COMPOUND.search(text) is not None,
         )
-    lang, text = attempts[-1]
+    lang, text = attempts[0]
     return Command("insert", text, lang, explicit=False, question=question, compound=_COMPOUND.search(text) is not None)

@@ -79,12 +79,15 @@ DECLINED = [
     "i have a meeting tomorrow at 3pm",
     "add meeting 2 hours after lunch",  # unquoted anchor that is no plan's title
     "팀 회의 메모: 회의록 준비",
-    "팀 회의 끝나는 시간 5시",
+    "팀 회의 끝나는 시간 5시",  # no verb: not a new plan titled "팀 회의 끝나는 시간"
     "헬스장 가기 안 했음",  # not done: no completion
     "헬스장 가기 못 했어",
     "스트레칭 아직 안했어",
     "헬스장 가기 안 끝냈어",
-    "Pay rent isn't done",  # no verb: not a new plan titled "팀 회의 끝나는 시간"
+    "Pay rent isn't done",
+    "헬스장 가기 했어?",  # a question, not a completion
+    "헬스장 가기 끝냈어?",
+    "오늘 할 일 다 끝냄",  # only a table word: which rows is not said
 ]
 
 

@@ -113,6 +113,8 @@ def resolve(
         return Target(rows, None, period, everything=True)
     if is_vague(phrase):
         raise Decline("no target named")
+    if not tokens_of(_SCOPE_WORDS.sub(" ", f" {phrase} ")):
+        raise Decline("only a table word (할 일, plans): which rows is not said")
     category, marked, scoped, bare = _category_reading(phrase, records)
     candidates = [p for p in records.plans if p.table in tables]
     if category is not None and not (marked or bulk) and scoped:

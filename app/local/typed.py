@@ -102,7 +102,7 @@ def plain_ending(text: str) -> str:
     """A casual Korean ending dropped or said the usual way; English framing made an insert."""
     core = _TAIL.sub("", text)
     if _korean(core):
-        if (found := _KO_DID.search(core)) is not None:
+        if "?" not in text and (found := _KO_DID.search(core)) is not None:  # 했어? asks, it does not say
             head = core[: found.start()]
             if _KO_NEGATION.search(head):
                 return text  # 안 했음 / 못 했어: not done at all

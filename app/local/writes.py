@@ -112,6 +112,8 @@ _NEGATED = re.compile(
 def handle_completion(ctx: Context) -> EngineAnswer:
     if ctx.command.action == "complete" and _NEGATED.search(ctx.prompt):
         raise Decline("a negated completion")
+    if ctx.command.question:
+        raise Decline("a question about a completion (끝냈어?), not a command")
     value = 1 if ctx.command.action == "complete" else 0
     period = condition_period(ctx)
     target = find_target(ctx, period=period, tables=("TODO",))

@@ -171,7 +171,7 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
         "select",
         _en(
             r"^(?:show|list|display|get|find|tell\s+me|give\s+me|gimme|what\s+do\s+i\s+have|what\s+have\s+i\s+got|what'?ve\s+i\s+got"
-            r"|what['’]s|what\s+is|what\s+are|what|do\s+i\s+have|any|which|when\s+is|when['’]s|when\s+are)\b(?P<body>.*)$"
+            r"|what['’]s|whats|wats|what\s+is|what\s+are|what|wat|do\s+i\s+have|any|anything|which|when\s+is|when['’]s|when\s+are)\b(?P<body>.*)$"
         ),
     ),
     (

@@ -40,7 +40,7 @@ _GENERIC = frozenset(
 )
 _EN_ARTICLE = re.compile(r"^(?:a|an|the|my|our|some|this|that)\s", re.IGNORECASE)
 _EN_NOT_A_TITLE = re.compile(
-    r"^(?:what|when|where|who|why|how|is|are|am|do|does|did|can|could|will|would|should|i|i'm|i've|i'd|let's|"
+    r"^(?:what|whats|wat|when|where|who|why|how|is|are|am|do|does|did|can|could|will|would|should|i|i'm|i've|i'd|let's|"
     r"there|it|it's|that|this|yes|no|not|don't|for|with|about|at|on|in|to|from|by|of|and|or|but"
     # Imperatives the insert rule does not take: is "Book" the verb or part of the title? Not guessed.
     r"|insert|enter|book|plan|set|put|jot|pencil|block|log|register|save|record|remember|remind|please|pls)\b",

@@ -49,7 +49,7 @@ _EN_FRAMING = re.compile(
     r"(?:\s+to)?|(?:pls|please)\s+remind\s+me\s+to|remember\s+to)\s+(?=\S)",
     _I,
 )
-# After the framing, a verb of another operation: "i need to cancel X" cancels X.
+# After the framing, a verb of another operation: "i need to cancel X" is not sure.
 _KO_NEGATION = re.compile(r"(?:^|\s|[가-힣])(?:안|못)$|(?:^|\s)(?:아직|안|못)\s")
 # "취소했음" (cancelled it) or "변경했음" is not a completion: left as said.
 _KO_CHANGE_END = re.compile(rf"(?:{lx.KO_DELETE}|{lx.KO_UPDATE}|{lx.KO_INSERT}|{lx.KO_COMPLETE})$")
@@ -116,7 +116,8 @@ def plain_ending(text: str) -> str:
         return _EN_DONE_WITH.sub("done with ", core)
     if _EN_FRAMING.match(core):
         rest = _EN_FRAMING.sub("", core)
-        return rest if _EN_OPERATION.match(rest) else f"add {rest}"
+        # "i need to cancel X": cancel it now, or a task to cancel it later? Left as said (declined).
+        return text if _EN_OPERATION.match(rest) else f"add {rest}"
     return text
 
 

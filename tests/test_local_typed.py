@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.evaluation.cases import load_cases, request_from_case
+from app.evaluation.scoring import score_answer
 from app.local.engine import explain
 from app.local.typed import reshape
 from app.schemas import SqlRequest
@@ -12,7 +13,7 @@ from tests.test_local_devset import _check
 
 DATA = Path(__file__).parent / "data"
 TYPED_CASES = DATA / "typed_cases.jsonl"
-# 105 cases of typed2.jsonl: one class each (tags), Korean and English, some that must be declined.
+# 128 cases of typed2.jsonl: one class each (tags), Korean and English, some that must be declined.
 TYPED2_CASES = DATA / "typed2.jsonl"
 
 
@@ -99,3 +100,41 @@ def test_declined(prompt: str) -> None:
     request = SqlRequest.model_validate(request_from_case({**case, "prompt": prompt}, engine="local"))
     answer, why = explain(request)
     assert answer is None or (answer.status == "not_understood" and not answer.sql), (answer, why)
+
+
+SCHEMA_SQL = (Path(__file__).parents[1] / "prompts/schema.sql").read_text(encoding="utf-8")
+# Answered by execution match on typed2's database (now 2026-05-06, a Wednesday).
+ANSWERED: list[tuple[str, list[str]]] = [
+    # issue 11: a bulk category move with 할 일 touches TODO only, with or without its verb
+    (
+        "운동 카테고리 할 일 전부 금요일로",
+        [
+            "UPDATE TODO SET due_time = '2026-05-08 19:00:00' WHERE id = 2",
+            "UPDATE TODO SET due_time = '2026-05-08 07:00:00' WHERE id = 4",
+        ],
+    ),
+    (
+        "운동 카테고리 스케줄 다 토요일로",
+        ["UPDATE SCHEDULE SET start_time = '2026-05-09 19:00:00', end_time = '2026-05-09 20:00:00' WHERE id = 2"],
+    ),
+    ("Work 카테고리 할 일 다 삭제해줘", ["DELETE FROM TODO WHERE id = 5"]),
+    ("팀 회의 종료 시간 5시 반으로 바꿔", ["UPDATE SCHEDULE SET end_time = '2026-05-07 17:30:00' WHERE id = 1"]),
+    ("make Project review end at 4pm", ["UPDATE SCHEDULE SET end_time = '2026-05-12 16:00:00' WHERE id = 4"]),
+    (
+        "whats on friday",
+        [
+            "SELECT * FROM TODO WHERE due_time BETWEEN '2026-05-08 00:00:00' AND '2026-05-08 23:59:59'",
+            "SELECT * FROM SCHEDULE WHERE start_time BETWEEN '2026-05-08 00:00:00' AND '2026-05-08 23:59:59'",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("prompt", "gold"), ANSWERED, ids=[p for p, _ in ANSWERED])
+def test_answered(prompt: str, gold: list[str]) -> None:
+    case = {**load_cases(TYPED2_CASES)[0], "prompt": prompt, "expect": {"status": "ok", "gold": gold}}
+    request = SqlRequest.model_validate(request_from_case(case, engine="local"))
+    answer, why = explain(request)
+    assert answer is not None, why
+    verdict = score_answer(case=case, schema_sql=SCHEMA_SQL, status=answer.status, statements=answer.sql)
+    assert verdict.correct, (answer.sql, verdict.reason)

@@ -2,11 +2,12 @@
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from app.engine_answer import EngineAnswer
 from app.local.context import Context, Decline, not_understood
 from app.local.guard import is_injection, is_off_topic
-from app.local.intents import MARK, Action, classify, mask, tidy
+from app.local.intents import MARK, Action, Command, classify, mask, tidy
 from app.local.moves import handle_update
 from app.local.newplan import handle_insert
 from app.local.reads import handle_read
@@ -63,11 +64,29 @@ def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
         return None, "several commands in one prompt"
     if typed.memo is not None and command.action != "insert":
         return None, "a memo with a command other than a new plan"
+    verbless_move = _verbless_move(command, masked, time.destination)
+    if verbless_move:
+        command = replace(command, action="update")
     ctx = Context(prompt=prompt, masked=masked, now=now, time=time, records=records, command=command, memo=typed.memo)
     try:
-        return HANDLERS[command.action](ctx), command.action
+        answer = HANDLERS[command.action](ctx)
     except Decline as reason:
         return None, f"{command.action}: {reason}"
+    if verbless_move and answer.status != "ok":
+        return None, "a verbless move naming no plan: maybe a new one"
+    return answer, command.action
+
+
+def _verbless_move(command: Command, masked: str, destination: bool) -> bool:
+    """`운동 카테고리 할 일 전부 금요일로`: no verb, ending on where to: a move, as 옮겨 would say."""
+    return (
+        command.action == "insert"
+        and not command.explicit
+        and not command.question
+        and command.lang == "ko"
+        and destination
+        and masked.rstrip(" .!~").endswith(MARK)
+    )
 
 
 def answer_locally(*, request: SqlRequest) -> EngineAnswer | None:

@@ -177,7 +177,8 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     (
         "insert",
         _en(
-            r"^(?:add|create|schedule|put|set\s+up|note|remind\s+me\s+to|new\s+(?:todo|task|event|schedule|plan)\s*:?)"
+            r"^(?:add|create|schedule|put|set\s+up|note|remind\s+me\s+(?:to|about|of)|remind\s+me\s*:|remind\s+me"
+            r"|new\s+(?:todo|task|event|schedule|plan)\s*:?|(?:todo|to-do|task|reminder)\s*:)"
             rf"\s+(?P<body>.+?){lx.EN_INSERT_PLACE}$"
         ),
     ),

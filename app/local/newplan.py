@@ -56,6 +56,7 @@ _KO_TRAILING_PARTICLE = re.compile(r"[가-힣](?:으로|로|에서|에게|한테
 # Verb stems of other operations: a bare phrase holding one is not safely a new plan.
 _KO_OTHER_VERBS = re.compile(
     r"삭제|취소|지워|지우|없애|옮겨|옮기|미뤄|미루|당겨|연기|바꿔|변경|완료|끝냈|보여|알려|요약|브리핑"
+    r"|(?:추가|등록)\s*(?:해|하)"  # an insert verb the rules did not take ("추가해주세용"): not part of a title
 )
 
 

@@ -60,6 +60,8 @@ _EN_OPERATION = re.compile(
 )
 _EN_DONE_WITH = re.compile(r"^(?:i'm|im|i\s+am)\s+(?:all\s+)?(?:done|finished)\s+with\s+", _I)
 _TAIL = re.compile(r"[\s.!?~]+$")
+# Trailing words of bare jamo ("ㄱㄱ", "ㅇㅋ", "ㅎㅎ"): chat noise, not part of a title.
+_JAMO_TAIL = re.compile(r"(?:\s+[ㄱ-ㅎㅏ-ㅣ]+[\s.!?~]*)+$")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def plain_ending(text: str) -> str:
 
 def reshape(prompt: str) -> Typed:
     """The prompt as the engine's rules expect it, and the memo said with it."""
-    text = _DOUBLED.sub(r"\1", prompt)
+    text = _JAMO_TAIL.sub("", _DOUBLED.sub(r"\1", prompt)) or prompt
     text, memo = split_memo(text)
     text = plain_ending(verb_last(text))
     return Typed(prompt=text, memo=memo)

@@ -105,6 +105,9 @@ def test_declined(prompt: str) -> None:
 SCHEMA_SQL = (Path(__file__).parents[1] / "prompts/schema.sql").read_text(encoding="utf-8")
 # Answered by execution match on typed2's database (now 2026-05-06, a Wednesday).
 ANSWERED: list[tuple[str, list[str]]] = [
+    ("내일 3시 치과 ㄱㄱ", ["INSERT INTO TODO (title, due_time) VALUES ('치과', '2026-05-07 15:00:00')"]),
+    ("내일 3시 치과 추가해주세용", ["INSERT INTO TODO (title, due_time) VALUES ('치과', '2026-05-07 15:00:00')"]),
+    ("todo: buy milk tomorrow", ["INSERT INTO TODO (title, due_time) VALUES ('buy milk', '2026-05-07 23:59:59')"]),
     # issue 11: a bulk category move with 할 일 touches TODO only, with or without its verb
     (
         "운동 카테고리 할 일 전부 금요일로",

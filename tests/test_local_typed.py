@@ -91,6 +91,9 @@ DECLINED = [
     "오늘 할 일 다 끝냄",  # only a table word: which rows is not said
     "don't forget to cancel Pay rent",  # cancel now, or a task to cancel later?
     "hey whats up",  # small talk, not a list of everything
+    "팀 회의 삭제 ㄴㄴ",  # ㄴㄴ: "no no"
+    "내일 비 오면 팀 회의 취소",  # under a condition the engine cannot check
+    "cancel Project review if it rains",
 ]
 
 

@@ -1,6 +1,7 @@
 """The local engine: a deterministic parser for common commands that answers only when sure."""
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -20,6 +21,11 @@ from app.schemas import SqlRequest
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Context], EngineAnswer]
+
+# "내일 비 오면 회의 취소", "cancel it if it rains": the engine cannot know whether the condition holds.
+_CONDITIONAL = re.compile(
+    r"(?:^|\s|[가-힣])(?:오|되|하|나|으|가|보|지|않으|끝나)면(?=\s|$)|\b(?:if|unless|in\s+case)\b", re.IGNORECASE
+)
 
 HANDLERS: dict[Action, Handler] = {
     "insert": handle_insert,
@@ -62,6 +68,8 @@ def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
     command = classify(masked)
     if command.compound:
         return None, "several commands in one prompt"
+    if _CONDITIONAL.search(prompt):
+        return None, "a command under a condition (비 오면, if it rains)"
     if typed.memo is not None and command.action != "insert":
         return None, "a memo with a command other than a new plan"
     verbless_move = _verbless_move(command, masked, time.destination)

@@ -61,7 +61,8 @@ _EN_OPERATION = re.compile(
 _EN_DONE_WITH = re.compile(r"^(?:i'm|im|i\s+am)\s+(?:all\s+)?(?:done|finished)\s+with\s+", _I)
 _TAIL = re.compile(r"[\s.!?~]+$")
 # Trailing words of bare jamo ("ㄱㄱ", "ㅇㅋ", "ㅎㅎ"): chat noise, not part of a title.
-_JAMO_TAIL = re.compile(r"(?:\s+[ㄱ-ㅎㅏ-ㅣ]+[\s.!?~]*)+$")
+# Not ㄴㄴ ("no no"), which says the opposite of the command before it.
+_JAMO_TAIL = re.compile(r"(?:\s+[ㄱㅇㅋㅎㅠㅜ]+[\s.!?~]*)+$")
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,11 @@ _EN_FRAMING = re.compile(
     r"(?:\s+to)?|(?:pls|please)\s+remind\s+me\s+to|remember\s+to)\s+(?=\S)",
     _I,
 )
-# After the framing, a verb of another operation: "i need to cancel X" is not sure.
+# 안 했음 / 못 했어 / 아직 안: the opposite of a completion.
 _KO_NEGATION = re.compile(r"(?:^|\s|[가-힣])(?:안|못)$|(?:^|\s)(?:아직|안|못)\s")
 # "취소했음" (cancelled it) or "변경했음" is not a completion: left as said.
 _KO_CHANGE_END = re.compile(rf"(?:{lx.KO_DELETE}|{lx.KO_UPDATE}|{lx.KO_INSERT}|{lx.KO_COMPLETE})$")
+# After the framing, a verb of another operation: "i need to cancel X" is not sure.
 _EN_OPERATION = re.compile(
     r"^(?:add|create|schedule|put|set|cancel|delete|remove|drop|clear|move|push|shift|bring|reschedule|postpone"
     r"|change|rename|mark|show|list)\b",

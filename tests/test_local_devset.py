@@ -112,7 +112,7 @@ def test_answers_pass_the_sql_validator() -> None:
     sqlcheck = pytest.importorskip("app.sqlcheck")
     schema_module = pytest.importorskip("app.sqlcheck.schema")
     schema = schema_module.load_client_schema(REPO / "prompts/schema.sql")
-    for path in (DEVSET, LOCAL_CASES):
+    for path in (DEVSET, LOCAL_CASES, Path(__file__).parent / "data/typed2.jsonl"):
         if not path.exists():
             continue
         for case in load_cases(path):

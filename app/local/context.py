@@ -27,6 +27,7 @@ class Context:
     time: "TimeParse"
     records: Records
     command: Command
+    memo: str | None = None  # said with the command ("메모: …", "note: …"); only a new plan takes one
 
 
 def ok(intent: Intent, sql: list[str]) -> EngineAnswer:

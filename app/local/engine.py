@@ -1,23 +1,31 @@
 """The local engine: a deterministic parser for common commands that answers only when sure."""
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from app.engine_answer import EngineAnswer
 from app.local.context import Context, Decline, not_understood
 from app.local.guard import is_injection, is_off_topic
-from app.local.intents import MARK, Action, classify, mask, tidy
+from app.local.intents import MARK, Action, Command, classify, mask, tidy
 from app.local.moves import handle_update
 from app.local.newplan import handle_insert
 from app.local.reads import handle_read
 from app.local.records import records_of
 from app.local.timeexpr import parse_time
+from app.local.typed import reshape
 from app.local.writes import handle_completion, handle_convert, handle_delete, handle_recategorize, handle_rename
 from app.schemas import SqlRequest
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Context], EngineAnswer]
+
+# "내일 비 오면 회의 취소", "cancel it if it rains": the engine cannot know whether the condition holds.
+_CONDITIONAL = re.compile(
+    r"(?:^|\s|[가-힣])(?:오|되|하|나|으|가|보|지|않으|끝나)면(?=\s|$)|\b(?:if|unless|in\s+case)\b", re.IGNORECASE
+)
 
 HANDLERS: dict[Action, Handler] = {
     "insert": handle_insert,
@@ -49,6 +57,8 @@ def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
         return not_understood(_lang(prompt)), "off-topic"
     if MARK in prompt:
         return None, "the prompt holds the engine's time mark"
+    typed = reshape(prompt)
+    prompt = typed.prompt
     now = request.now_dt
     time = parse_time(prompt, now)
     if time.unknown:
@@ -58,11 +68,33 @@ def explain(request: SqlRequest) -> tuple[EngineAnswer | None, str]:
     command = classify(masked)
     if command.compound:
         return None, "several commands in one prompt"
-    ctx = Context(prompt=prompt, masked=masked, now=now, time=time, records=records, command=command)
+    if _CONDITIONAL.search(prompt):
+        return None, "a command under a condition (비 오면, if it rains)"
+    if typed.memo is not None and command.action != "insert":
+        return None, "a memo with a command other than a new plan"
+    verbless_move = _verbless_move(command, masked, time.destination)
+    if verbless_move:
+        command = replace(command, action="update")
+    ctx = Context(prompt=prompt, masked=masked, now=now, time=time, records=records, command=command, memo=typed.memo)
     try:
-        return HANDLERS[command.action](ctx), command.action
+        answer = HANDLERS[command.action](ctx)
     except Decline as reason:
         return None, f"{command.action}: {reason}"
+    if verbless_move and answer.status != "ok":
+        return None, "a verbless move naming no plan: maybe a new one"
+    return answer, command.action
+
+
+def _verbless_move(command: Command, masked: str, destination: bool) -> bool:
+    """`운동 카테고리 할 일 전부 금요일로`: no verb, ending on where to: a move, as 옮겨 would say."""
+    return (
+        command.action == "insert"
+        and not command.explicit
+        and not command.question
+        and command.lang == "ko"
+        and destination
+        and masked.rstrip(" .!~").endswith(MARK)
+    )
 
 
 def answer_locally(*, request: SqlRequest) -> EngineAnswer | None:

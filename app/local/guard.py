@@ -41,7 +41,8 @@ _OFF_TOPIC = re.compile(
     _FLAGS,
 )
 _GREETING = re.compile(
-    r"^(?:안녕(?:하세요)?|하이|헬로|고마워(?:요)?|감사합니다|땡큐|hi|hello|hey|thanks|thank\s+you|good\s+morning)[\s!.~?]*$",
+    r"^(?:안녕(?:하세요)?|하이|헬로|고마워(?:요)?|감사합니다|땡큐|hi|hello|hey|thanks|thank\s+you|good\s+morning)?[\s,!.~?]*"
+    r"(?:(?:what'?s|wats|wat's)\s+up|sup|wassup|how\s+are\s+you|how'?s\s+it\s+going|lol|lmao|thx|ok\s+thx)?[\s!.~?]*$",
     _FLAGS,
 )
 # Words that put a prompt back in the plan domain despite an off-topic word.

@@ -90,6 +90,8 @@ _EN_DONE = r"(?:done|complete|completed|finished|over|taken\s+care\s+of)"
 _EN_NOT_DONE = (
     r"(?:not\s+done|not\s+complete|not\s+completed|incomplete|undone|unfinished|not\s+finished|to\s*do|pending)"
 )
+# "show my todos that aren't done" lists; it does not complete anything.
+_EN_NOT_A_LIST = r"(?!(?:show|list|display|get|find|tell|give|gimme|what|which|any|do\s+i)\b)"
 _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("rename", _en(r"^rename\s+(?P<body>.+?)\s+(?:to|as|into)\s+(?P<new>.+)$")),
     ("rename", _en(r"^change\s+(?:the\s+)?(?:name|title)\s+of\s+(?P<body>.+?)\s+to\s+(?P<new>.+)$")),
@@ -119,7 +121,7 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
     ("complete", _en(rf"^(?:mark|set)\s+(?P<body>.+?)\s+(?:as\s+)?{_EN_DONE}$")),
     ("complete", _en(r"^(?:check|tick|cross)\s+off\s+(?P<body>.+)$")),
     ("complete", _en(r"^(?:check|tick|cross)\s+(?P<body>.+?)\s+off$")),
-    ("complete", _en(rf"^(?P<body>.+?)\s+(?:is|are|was|were)\s+(?:all\s+|now\s+)?{_EN_DONE}$")),
+    ("complete", _en(rf"^{_EN_NOT_A_LIST}(?P<body>.+?)\s+(?:is|are|was|were)\s+(?:all\s+|now\s+)?{_EN_DONE}$")),
     (
         "complete",
         _en(
@@ -128,7 +130,7 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
         ),
     ),
     ("complete", _en(r"^(?:done\s+with|finished\s+with)\s+(?P<body>.+)$")),
-    ("complete", _en(rf"^(?P<body>.+?)\s*[-:,]?\s+{_EN_DONE}$")),
+    ("complete", _en(rf"^{_EN_NOT_A_LIST}(?P<body>.+?)\s*[-:,]?\s+{_EN_DONE}$")),
     (
         "delete",
         _en(r"^(?:delete|remove|cancel|drop|erase|clear|scrap|trash|get\s+rid\s+of|call\s+off)\s+(?P<body>.+)$"),
@@ -156,23 +158,27 @@ _EN_RULES: tuple[tuple[Action, re.Pattern[str]], ...] = (
             r"^(?P<verb>move|reschedule|shift|push|change|postpone|delay|switch|bring|pull)\s+(?P<body>.+?)(?:\s+(?:to|by|for))?\s+§$"
         ),
     ),
+    # "make Project review end at 4pm": a new end time (the time is masked as §).
+    ("update", _en(r"^(?P<verb>make|have|let)\s+(?P<body>.+?)\s+end\s+§$")),
     (
         "summary",
         _en(
-            r"^(?:summarize|summarise|sum\s+up|recap|brief\s+me(?:\s+on)?|give\s+me\s+a\s+(?:summary|briefing|rundown|recap|overview)(?:\s+of)?)\b(?P<body>.*)$"
+            r"^(?:summarize|summarise|sum\s+up|recap|brief\s+me(?:\s+on)?|give\s+me\s+a\s+(?:quick\s+|short\s+|brief\s+)?"
+            r"(?:summary|briefing|rundown|recap|overview)(?:\s+of)?)\b(?P<body>.*)$"
         ),
     ),
     (
         "select",
         _en(
-            r"^(?:show|list|display|get|find|tell\s+me|give\s+me|gimme|what\s+do\s+i\s+have|what\s+have\s+i\s+got"
-            r"|what['’]s|what\s+is|what\s+are|what|do\s+i\s+have|any|which|when\s+is|when['’]s|when\s+are)\b(?P<body>.*)$"
+            r"^(?:show|list|display|get|find|tell\s+me|give\s+me|gimme|what\s+do\s+i\s+have|what\s+have\s+i\s+got|what'?ve\s+i\s+got"
+            r"|what['’]s|whats|wats|what\s+is|what\s+are|what|wat|do\s+i\s+have|any|anything|which|when\s+is|when['’]s|when\s+are)\b(?P<body>.*)$"
         ),
     ),
     (
         "insert",
         _en(
-            r"^(?:add|create|schedule|put|set\s+up|note|remind\s+me\s+to|new\s+(?:todo|task|event|schedule|plan)\s*:?)"
+            r"^(?:add|create|schedule|put|set\s+up|note|remind\s+me\s+(?:to|about|of)|remind\s+me\s*:|remind\s+me"
+            r"|new\s+(?:todo|task|event|schedule|plan)\s*:?|(?:todo|to-do|task|reminder)\s*:)"
             rf"\s+(?P<body>.+?){lx.EN_INSERT_PLACE}$"
         ),
     ),
@@ -205,7 +211,7 @@ _INTERJECTION = re.compile(
     r"^(?:음+|어+|아+|흠+|저기요?|혹시|그럼|그러면|근데|아\s*참|참|um+|uh+|hmm+|well|oh|okay|ok|so)(?:[\s,.…~!]+)", _I
 )
 _POLITE_REQUEST = re.compile(
-    r"^(?:can|could|would|will)\s+you\b|줄래|줄\s*수\s*있|주실래|주시겠|주실\s*수|할\s*수\s*있", _I
+    r"^(?:can|could|would|will)\s+(?:you|u|we)\b|줄래|줄\s*수\s*있|주실래|주시겠|주실\s*수|할\s*수\s*있", _I
 )
 
 
@@ -252,17 +258,30 @@ _COMPOUND = re.compile(
 )
 
 
+def _first_rule(
+    attempts: list[tuple[Literal["ko", "en"], str]],
+) -> tuple[Literal["ko", "en"], str, Action, re.Match[str]] | None:
+    """The first rule matching the text, in the first language that has one."""
+    for lang, text in attempts:
+        for action, pattern in _KO_RULES if lang == "ko" else _EN_RULES:
+            if (found := pattern.match(text)) is not None:
+                return lang, text, action, found
+    return None
+
+
 def classify(masked: str) -> Command:
     """The command a masked prompt gives (an implicit insert when no verb rule matches)."""
     question = "?" in masked and _POLITE_REQUEST.search(masked) is None
     hangul = re.search(r"[가-힣]", masked) is not None
     lang: Literal["ko", "en"] = "ko" if hangul else "en"
     text = _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), lang))
-    rules = _KO_RULES if lang == "ko" else _EN_RULES
-    for action, pattern in rules:
-        found = pattern.match(text)
-        if found is None:
-            continue
+    # An English command around a Korean title ("move Sarah랑 브런치 to saturday"): English rules when no
+    # Korean verb rule matches; a Korean verb at the end still decides ("Pay rent 삭제").
+    attempts: list[tuple[Literal["ko", "en"], str]] = [(lang, text)]
+    if hangul and re.match(r"[A-Za-z]", masked):
+        attempts.append(("en", _TAIL_PUNCT.sub("", _strip_polite(_TAIL_PUNCT.sub("", masked), "en"))))
+    if (rule := _first_rule(attempts)) is not None:
+        lang, text, action, found = rule
         groups = found.groupdict()
         body = (groups.get("body") or "").strip()
         return Command(
@@ -277,4 +296,5 @@ def classify(masked: str) -> Command:
             bulk=has_bulk(body),
             compound=_COMPOUND.search(text) is not None,
         )
+    lang, text = attempts[0]
     return Command("insert", text, lang, explicit=False, question=question, compound=_COMPOUND.search(text) is not None)

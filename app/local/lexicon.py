@@ -48,8 +48,12 @@ BOTH_WORDS: tuple[str, ...] = ("일정", "계획", "plans", "plan", "calendar", 
 
 # A trailing auxiliary after a Korean verb stem: 지워 + 줘, 삭제 + 해 + 주세요, 완료 + 해 + 줘 + 요.
 KO_AUX = (
-    r"(?:\s*(?:해|하|해요|합니다|하자|할래|해라|시켜|처리해|처리))?"
-    r"(?:\s*(?:줘|주세요|줄래|주라|줘라|줄\s*수\s*있어|줄래요|봐|봐줘|둬|놔|버려|버려줘|놔줘|둬줘))?"
+    r"(?:\s*(?:해|하|해요|합니다|하자|할래|해라|시켜|처리해|처리|할게|할께|할게요))?"
+    r"(?:\s*(?:줘|주세요|주세용|줘용|줄래|주라|줘라|줄\s*수\s*있어|줄래요|봐|봐줘|둬|놔|버려|버려줘|놔줘|둬줘"
+    # casual promises: 등록해 둘게, 추가해 놓을게
+    r"|둘게|둘께|놓을게|놓을께|놔둘게|놔둬|놔야지|둬야지"
+    # needs doing: 미뤄야 돼, 삭제해야 함
+    r"|야\s*(?:돼|됨|해|함|겠어|겠다|할\s*듯)))?"
     r"(?:요|용)?"
 )
 
@@ -57,8 +61,11 @@ KO_AUX = (
 KO_POLITE: frozenset[str] = frozenset(
     {"좀", "제발", "부탁해", "부탁해요", "부탁합니다", "부탁드려요", "부탁드립니다", "plz"}
 )
-EN_LEAD = r"^(?:(?:please|pls|hey|hi|ok|okay|so|now|could\s+you|can\s+you|would\s+you|will\s+you|kindly)[\s,]+)+"
-EN_TAIL = r"(?:[\s,]+(?:please|pls|thanks|thank\s+you|for\s+me|now))+$"
+EN_LEAD = (
+    r"^(?:(?:please|pls|plz|hey|hi|ok|okay|so|now|could\s+you|can\s+you|would\s+you|will\s+you|can\s+u|could\s+u"
+    r"|can\s+we|could\s+we|kindly)[\s,]+)+"
+)
+EN_TAIL = r"(?:[\s,]+(?:please|pls|plz|thanks|thx|thank\s+you|for\s+me|now|instead))+$"
 
 # Korean verb groups (regex alternatives, before KO_AUX).
 KO_DELETE = r"삭제|제거|취소|지워|지우|없애|빼|날려"
@@ -67,13 +74,16 @@ KO_COMPLETE = (
     r"|다\s*(?:했어|했음|했다|함|끝냈어|끝났어|마쳤어|끝냄)|끝냈어|끝냈음|끝났어|끝냄|끝|마쳤어|마침"
 )
 KO_UNCOMPLETE = r"미\s*완료(?:\s*(?:로|으로))?(?:\s*(?:표시|처리|변경|바꿔|돌려|전환))?|완료\s*(?:취소|해제)"
-KO_UPDATE = r"옮겨|옮기|이동|미뤄|미루|연기|늦춰|당겨|앞당겨|바꿔|변경|수정|조정"
+KO_UPDATE = r"옮겨|옮기|이동|미뤄|미루|연기|늦춰|당겨|앞당겨|바꿔|변경|수정|조정|늘려|연장"
+# Verbs that lengthen a plan: only its end moves, so they are taken only with end words (끝나는 시간).
+KO_EXTEND = frozenset({"늘려", "연장"})
 KO_LATER = frozenset({"미뤄", "미루", "연기", "늦춰"})
 KO_EARLIER = frozenset({"당겨", "앞당겨"})
 KO_SUMMARY = r"요약|브리핑"
 KO_SELECT = (
-    r"보여|알려|뭐\s*있(?:어|지|나|니|을까|는지)?|뭐야|뭐지|뭐\s*해야\s*(?:돼|해|하지)?|뭐\s*하지"
+    r"보여|알려|뭐\s*있(?:어|지|나|니|음|을까|는지)?|뭐야|뭐지|뭐\s*해야\s*(?:돼|해|하지)?|뭐\s*하지"
     r"|있어|있나|있니|있는지|목록|리스트|찾아|조회|일정\s*확인|확인|언제(?:야|지|예요|에요|였지|더라|인지|인가)?"
+    r"|언제\s*(?:끝나|시작해|시작하|끝내야\s*해|해야\s*(?:돼|해))(?:요|지|니|나|냐)?"
 )
 KO_INSERT = r"추가|등록|넣어|저장|기록|잡아|만들어|메모|적어|리마인드|리마인더\s*설정|알림\s*설정"
 KO_CONVERT_TO_SCHEDULE = r"스케줄|일정|이벤트"

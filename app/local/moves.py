@@ -126,14 +126,62 @@ def _category_rows(ctx: Context, target: Target) -> tuple[Plan, ...]:
 
 # A command about when a plan ends (끝나는 시간, 종료 시간, the end of X): not a move of its start.
 _END_WORDS = re.compile(
-    r"끝나는|끝날|끝\s*시간|종료|마치는|\b(?:the\s+)?end\s+of\b|\bend(?:s|ing)?\s+(?:time|at)\b", re.IGNORECASE
+    r"끝나는|끝날|끝\s*시간|종료|마치는|\b(?:the\s+)?end\s+of\b|\bend(?:s|ing)?\s+(?:time|at)\b|\bend\s+§$",
+    re.IGNORECASE,
 )
+
+
+# The end words as they stand around the plan's name, removed to find the plan.
+_KO_END_PHRASE = re.compile(
+    r"\s*(?:의\s*)?(?:끝나는|끝날|끝|종료|마치는)\s*(?:시간|시각)?(?:을|를|은|는|이|가)?(?=\s|$)"
+)
+_EN_END_PHRASE = re.compile(r"^(?:the\s+)?end(?:ing)?(?:\s+time)?\s+of\s+|\s+end(?:ing)?(?:\s+time)?$", _I)
+
+
+def _end_hour(ctx: Context, day: datetime) -> datetime:
+    """The new end: a bare hour read by the rule for a day (1–6 afternoon, 7–11 morning)."""
+    clock = ctx.time.clock
+    assert clock is not None
+    if _EXPLICIT_CLOCK.search(_destination_text(ctx)):
+        return datetime.combine(day.date(), clock)
+    hour = clock.hour % 12 or 12
+    hour = hour + 12 if 1 <= hour <= 6 else hour
+    return datetime.combine(day.date(), clock.replace(hour=hour))
+
+
+def _end_change(ctx: Context) -> EngineAnswer:
+    """`X 끝나는 시간 5시로 바꿔` / `move the end of X to 5pm`: the end of one schedule, its start kept."""
+    tp = ctx.time
+    said_at = ctx.command.verb in ("make", "have", "let")  # "make X end at 4pm": no "to", still the new end
+    if not (tp.destination or said_at) or tp.clock is None or tp.end_clock is not None or tp.end_moment is not None:
+        raise Decline("an end change without one new clock time")
+    if tp.dates or tp.anchor_offset is not None or tp.duration is not None or tp.condition_period is not None:
+        raise Decline("other time words with an end change")
+    body = _KO_END_PHRASE.sub(" ", ctx.command.body) if ctx.command.lang == "ko" else ctx.command.body
+    body = _EN_END_PHRASE.sub(" ", body).strip()
+    if _END_WORDS.search(body) or any(_END_WORDS.search(plan.title) for plan in ctx.records.plans):
+        raise Decline("end words in the plan's name, or in another plan's")
+    target = find_target(ctx, period=None, tables=("SCHEDULE",), body=body)
+    if isinstance(target, EngineAnswer):
+        return target
+    if target.by_condition or len(target.plans) != 1:
+        raise Decline("an end change of several rows")
+    plan = target.plans[0]
+    if plan.start is None or plan.end is None:
+        raise Decline("row time unknown")
+    day = datetime.combine(tp.day, plan.end.time()) if tp.day is not None else plan.end
+    end = _end_hour(ctx, day)
+    if end <= plan.start:
+        raise Decline("the new end is not after the start")
+    return ok("update", [sqlbuild.update("SCHEDULE", {"end_time": end}, sqlbuild.ids_condition([plan.id]))])
 
 
 def _move(ctx: Context) -> EngineAnswer:
     tp = ctx.time
     if _END_WORDS.search(ctx.masked):
-        raise Decline("the end of a plan, not its start")
+        return _end_change(ctx)
+    if ctx.command.verb in lx.KO_EXTEND or ctx.command.verb in ("make", "have", "let"):
+        raise Decline("lengthening or 'make X …' without end words")
     if not tp.destination:
         raise Decline("a time that is not where to move")
     if tp.dates or tp.anchor_offset is not None or tp.duration is not None:
@@ -152,6 +200,8 @@ def _move(ctx: Context) -> EngineAnswer:
 
 def _shift(ctx: Context) -> EngineAnswer:
     tp = ctx.time
+    if _END_WORDS.search(ctx.masked) or ctx.command.verb in lx.KO_EXTEND:
+        raise Decline("an amount on the end of a plan")
     if tp.dates or tp.anchor_offset is not None or tp.destination or tp.clock is not None:
         raise Decline("an amount with other time words")
     amount = tp.duration

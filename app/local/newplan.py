@@ -30,13 +30,17 @@ _EN_COMMAND_WORD = re.compile(
 _CLASS_WORD_END = re.compile(r"(?:일정|할\s*일|스케줄|투두)$")
 _DAY_PART = re.compile(r"아침|점심|저녁|새벽|밤|오전|오후|낮")
 _MERIDIEM = re.compile(r"오전|오후")
+_PLAN_TIME_WORDS = re.compile(
+    r"(?:끝나는|끝날|시작하는|시작|종료|마치는)\s*(?:시간|시각)|\b(?:end|start)(?:ing)?\s+time\b|\bthe\s+(?:end|start)\s+of\b",
+    re.IGNORECASE,
+)
 _MEMO_WORDS = re.compile(r"메모|memo|note:|우선\s*순위|중요도|priority|카테고리|category", re.IGNORECASE)
 _GENERIC = frozenset(
     {"일정", "할일", "약속", "계획", "스케줄", "todo", "task", "event", "reminder", "plan", "something"}
 )
 _EN_ARTICLE = re.compile(r"^(?:a|an|the|my|our|some|this|that)\s", re.IGNORECASE)
 _EN_NOT_A_TITLE = re.compile(
-    r"^(?:what|when|where|who|why|how|is|are|am|do|does|did|can|could|will|would|should|i|i'm|i've|i'd|let's|"
+    r"^(?:what|whats|wat|when|where|who|why|how|is|are|am|do|does|did|can|could|will|would|should|i|i'm|i've|i'd|let's|"
     r"there|it|it's|that|this|yes|no|not|don't|for|with|about|at|on|in|to|from|by|of|and|or|but"
     # Imperatives the insert rule does not take: is "Book" the verb or part of the title? Not guessed.
     r"|insert|enter|book|plan|set|put|jot|pencil|block|log|register|save|record|remember|remind|please|pls)\b",
@@ -45,13 +49,14 @@ _EN_NOT_A_TITLE = re.compile(
 _KO_PREDICATE = re.compile(
     r"(?:해|해요|했어|했음|했슴|할게|할께|할게요|할거야|할 거야|놔|놔줘|둬|둬줘|해놓기"  # casual endings
     r"|할까|할래|하자|가자|먹자|보자|돼|돼요|되나|줘|줘요|야|요|다|니|냐|까|네|죠|래|지마|말자|없어|있어|있음|없음"
-    r"|마|말아|않아|않기|안\s*해|못\s*해)$"
+    r"|마|말아|않아|않기|안\s*해|못\s*해|(?<=\s)함)$"
 )
 # A last word ending in a particle ("회사로", "민석이랑"): a fragment, not a title.
 _KO_TRAILING_PARTICLE = re.compile(r"[가-힣](?:으로|로|에서|에게|한테|에|이랑|랑|하고|은|는|을|를)$")
 # Verb stems of other operations: a bare phrase holding one is not safely a new plan.
 _KO_OTHER_VERBS = re.compile(
     r"삭제|취소|지워|지우|없애|옮겨|옮기|미뤄|미루|당겨|연기|바꿔|변경|완료|끝냈|보여|알려|요약|브리핑"
+    r"|(?:추가|등록)\s*(?:해|하)"  # an insert verb the rules did not take ("추가해주세용"): not part of a title
 )
 
 
@@ -86,8 +91,11 @@ def new_title(body: str, lang: str, clock: time | None = None) -> str:
         raise Decline("a one-letter title or a stray quote")
     if _CLASS_WORD_END.search(text):
         raise Decline("a title ending in 일정/할 일: part of the title or not?")
-    if len(text) > 100 or _TIMEISH.search(text) or _MEMO_WORDS.search(text):
+    # A quoted title is the user's own words: a day name in it ("Black Friday") is not a time.
+    if len(text) > 100 or (quoted is None and (_TIMEISH.search(text) or _MEMO_WORDS.search(text))):
         raise Decline("title holds words the engine does not place")
+    if _PLAN_TIME_WORDS.search(text):
+        raise Decline("words about a plan's start or end: a change, not a new plan")
     if _DAY_PART.search(text) and (clock is None or _MERIDIEM.search(text)):
         raise Decline("a part of day that may be the time or the title")
     if quoted is None and _EN_ARTICLE.match(text):
@@ -109,13 +117,37 @@ def _check_time_shape(ctx: Context, body: str) -> None:
         raise Decline("a range start without its end")
 
 
+def _final_consonant(syllable: str) -> int:
+    """The index of a Hangul syllable's final consonant (0: none)."""
+    return (ord(syllable) - 0xAC00) % 28 if "가" <= syllable <= "힣" else 0
+
+
+# Nouns ending like a nominalized predicate (…음, …임): still names of things to do.
+_NOUNS_LIKE_PREDICATES = (
+    "모임", "게임", "처음", "마음", "웃음", "모음", "걸음", "소음", "발음", "녹음", "얼음", "다음",
+)  # fmt: skip
+
+
+def _conjugated(word: str) -> bool:
+    """A past (왔음, 갔어), promise (볼게, 갈게) or statement (피곤함, 긴장됨, 휴가임) form: not a task's name."""
+    if len(word) < 2:
+        return word in ("옴", "됨", "임")
+    past = word[-1] in "음어다지네" and _final_consonant(word[-2]) == 20  # ㅆ
+    promise = word[-1] in "게께" and _final_consonant(word[-2]) == 8  # ㄹ
+    statement = word[-1] in "함됨옴음임" and not word.endswith(_NOUNS_LIKE_PREDICATES)
+    return past or promise or statement
+
+
 def _check_bare(title: str, ctx: Context) -> None:
     """A prompt with no verb at all is a new plan only when it reads like one."""
     cmd = ctx.command
     if cmd.question:
         raise Decline("a question")
     if cmd.lang == "ko" and (
-        _KO_PREDICATE.search(title) or _KO_OTHER_VERBS.search(title) or _KO_TRAILING_PARTICLE.search(title)
+        _KO_PREDICATE.search(title)
+        or _KO_OTHER_VERBS.search(title)
+        or _KO_TRAILING_PARTICLE.search(title)
+        or _conjugated(title.split()[-1])
     ):
         raise Decline("ends like a sentence, or holds another operation's verb")
     # Checked in Korean prompts too: "delete 줄넘기 on Saturday" mixes an English verb with a Korean title.
@@ -136,6 +168,9 @@ def _anchor_value(ctx: Context) -> sqlbuild.Value:
     found = match_plans(tp.anchor_title, ctx.records.plans)
     if found.kind != "match" or len(found.plans) != 1:
         raise Decline("anchor is not one plan")
+    quoted = tp.anchor_span is not None and ctx.prompt[tp.anchor_span[0]] in "\"'"
+    if not quoted and found.score < 0.999:
+        raise Decline("an unquoted anchor that is not a plan's title as written")
     plan = found.plans[0]
     if plan.start is not None:
         moment = tp.resolve_anchor(plan.start)
@@ -210,6 +245,8 @@ def handle_insert(ctx: Context) -> EngineAnswer:
     for table, times in rows:
         values: dict[str, sqlbuild.Value] = {"title": title}
         values.update(zip(_COLUMNS[table], times, strict=True))
+        if ctx.memo is not None:
+            values["memo"] = ctx.memo
         if category_id is not None:
             values["category_id"] = category_id
         sql.append(sqlbuild.insert(table, values))

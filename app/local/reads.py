@@ -17,7 +17,8 @@ _I = re.IGNORECASE
 _UNTIL = re.compile(r"까지|\b(?:by|until|till)\b", _I)
 _INCOMPLETE = re.compile(
     r"안\s*한|안한|못\s*한|못한|남은|미\s*완료(?:된|인|한)?|안\s*끝난|끝나지\s*않은|아직"
-    r"|\b(?:incomplete|unfinished|remaining|pending|outstanding|not\s+done|undone|open)\b",
+    r"|\b(?:incomplete|unfinished|remaining|pending|outstanding|not\s+done|undone|open)\b"
+    r"|\b(?:aren't|isn't|haven't\s+been|not\s+yet)\s+(?:done|finished|completed)\b",
     _I,
 )
 _COMPLETE = re.compile(r"완료(?:된|한|했던)|끝낸|끝난|다\s*한|\b(?:completed|finished|done)\b", _I)
@@ -27,12 +28,13 @@ _UNCLEAR_SCOPE = re.compile(r"약속|이벤트|\b(?:events?|appointments?|meetin
 _CATEGORY_WORDS = re.compile(r"관련(?:된)?|카테고리|\b(?:category|related)\b", _I)
 _FILLERS = frozenset(
     {
-        "목록", "리스트", "전부", "모두", "다", "전체", "모든", "뭐", "내", "나의", "제", "좀", "있는", "거", "것",
+        "목록", "리스트", "전부", "모두", "다", "싹",
+        "전체", "모든", "뭐", "내", "나의", "제", "좀", "있는", "거", "것",
         "꺼", "중", "중에", "에", "의", "및", "그리고", "이랑", "랑", "하고", "와", "과", "를", "을", "건", "뭐가",
         "me", "my", "all", "the", "for", "on", "in", "of", "and", "&", "i", "do", "have", "is", "are", "there",
         "anything", "everything", "list", "items", "got", "a", "any", "at", "that", "to", "s", "going",
         "scheduled", "planned", "coming", "up", "잡힌", "잡혀", "잡혀있는", "예정된", "등록된", "잡아둔", "잡아놓은",
-        "들어있는",
+        "들어있는", "해야", "간단히", "간단하게", "짧게", "quick", "quickly", "short",
     }
 )  # fmt: skip
 _SPLIT = re.compile(r"[\s,?.!'’]+")

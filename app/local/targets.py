@@ -62,6 +62,8 @@ _NOT_A_NAME = re.compile(
     r"|\b(?:add|delete|remove|cancel|move|push|mark|rename|show|list|make|done|completed|finished|please|and|or)\b",
     re.IGNORECASE,
 )
+# An English word (not an all-caps abbreviation such as PT) that may translate a Korean title's word.
+_ENGLISH_WORD = re.compile(r"\b(?![A-Z]+\b)[A-Za-z]{3,}")
 # A particle or possessive left at the front once a time phrase is removed ("Friday's X" → "'s X").
 _LEADING_PARTICLE = re.compile(r"^(?:(?:의|을|를|은|는|이|가|도)\s+|['’]s\s+)")
 
@@ -111,6 +113,8 @@ def resolve(
         return Target(rows, None, period, everything=True)
     if is_vague(phrase):
         raise Decline("no target named")
+    if not tokens_of(_SCOPE_WORDS.sub(" ", f" {phrase} ")):
+        raise Decline("only a table word (할 일, plans): which rows is not said")
     category, marked, scoped, bare = _category_reading(phrase, records)
     candidates = [p for p in records.plans if p.table in tables]
     if category is not None and not (marked or bulk) and scoped:
@@ -131,6 +135,8 @@ def resolve(
         raise Decline("does not read like a plan's name")
     if found.kind == "none" and (category is not None or category_named(phrase, records.categories)):
         raise Decline("names a category, not a plan")
+    if found.kind == "none" and re.search(r"[가-힣]", phrase) and _ENGLISH_WORD.search(phrase):
+        raise Decline("a phrase of two scripts matching nothing (team 회의 = 팀 회의?)")
     if found.kind == "none":
         if tables != ("TODO", "SCHEDULE") and match_plans(phrase, records.plans).kind != "none":
             raise Decline("the phrase names a plan of the other table")

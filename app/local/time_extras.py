@@ -1,9 +1,12 @@
 """Amounts and anchors: how far to shift a plan (하루 미뤄), how long it lasts, offsets from another plan."""
 
+import re
+
 from app.local.time_draft import Conflict, Draft, describe, of_kind
 from app.local.time_pieces import Kind, Piece
 
 _BETWEEN_QUOTE_AND_ANCHOR = frozenset({"", "의"})
+_EN_LEADING_ARTICLE = re.compile(r"^(?:the|my)\s+", re.IGNORECASE)
 
 
 def resolve_amounts(pieces: list[Piece], draft: Draft) -> None:
@@ -50,3 +53,10 @@ def resolve_anchor(text: str, pieces: list[Piece], quotes: list[tuple[int, int]]
         ):
             draft.anchor_title = text[start + 1 : end - 1]
             draft.anchor_span = (start, end)
+    if forward and draft.anchor_title is None and not any(found.start >= anchor.end for found in pieces):
+        # "2 hours after Project review": unquoted, the title is the rest of the command.
+        rest = text[anchor.end :]
+        title = _EN_LEADING_ARTICLE.sub("", rest.strip()).rstrip(" .!?")
+        if title:
+            draft.anchor_title = title
+            draft.anchor_span = (anchor.end, len(text))

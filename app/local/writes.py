@@ -16,7 +16,9 @@ from app.local.titles import category_named, squash, tokens_of
 
 _I = re.IGNORECASE
 _TODO_SCOPE = re.compile(r"할\s*일|투두|\b(?:todos?|to-dos?|tasks?)\b", _I)
-_BOTH_SCOPE = re.compile(r"일정|계획|카테고리|\b(?:plans?|category|calendar)\b", _I)
+_BOTH_SCOPE = re.compile(r"일정|계획|\b(?:plans?|calendar)\b", _I)
+# "카테고리" alone covers both tables; with 할 일 or 스케줄 it only names which category.
+_CATEGORY_WORD = re.compile(r"카테고리|\bcategor(?:y|ies)\b", _I)
 _SCHEDULE_SCOPE = re.compile(r"스케줄|\b(?:events?|schedules?)\b", _I)
 _DEADLINE = re.compile(r"까지|\b(?:by|until|till|due)\b", _I)
 _TIMEISH = re.compile(rf"{lx.TIMEISH_KO}|{lx.TIMEISH_EN}", _I)
@@ -40,11 +42,16 @@ def condition_period(ctx: Context) -> tuple[datetime, datetime] | None:
 def category_tables(ctx: Context, target: Target) -> tuple[Table, ...]:
     """Tables a category-wide command applies to."""
     body = ctx.command.body
-    if _TODO_SCOPE.search(body) and not _BOTH_SCOPE.search(body):
+    todo, schedule, both = _TODO_SCOPE.search(body), _SCHEDULE_SCOPE.search(body), _BOTH_SCOPE.search(body)
+    if todo and schedule and not both:
+        raise Decline("both 할 일 and 스케줄 named")
+    if todo and not both:
         return ("TODO",)
-    if _SCHEDULE_SCOPE.search(body) and not _BOTH_SCOPE.search(body):
+    if schedule and not both:
         return ("SCHEDULE",)
-    if not _BOTH_SCOPE.search(body) and len(target.tables) > 1 and not target.everything:
+    # "과제 모두 삭제": with a bulk word the category is the class of plans, in both tables.
+    explicit = both or _CATEGORY_WORD.search(body) or ctx.command.bulk
+    if not explicit and len(target.tables) > 1 and not target.everything:
         raise Decline("a category used as a class of plans in both tables")
     return TABLES
 
@@ -94,7 +101,19 @@ def handle_delete(ctx: Context) -> EngineAnswer:
     return ok("delete", sql)
 
 
+# A negated completion ("안 끝냈어", "isn't done"): the opposite of what the verb says, never guessed.
+_NEGATED = re.compile(
+    r"(?:^|\s)(?:안|못|아직)\s*(?:끝|완료|다|했|마쳤)|않|\b(?:not|isn't|aren't|wasn't|weren't|haven't|hasn't|didn't"
+    r"|don't|never|no\s+longer)\b",
+    _I,
+)
+
+
 def handle_completion(ctx: Context) -> EngineAnswer:
+    if ctx.command.action == "complete" and _NEGATED.search(ctx.prompt):
+        raise Decline("a negated completion")
+    if ctx.command.question:
+        raise Decline("a question about a completion (끝냈어?), not a command")
     value = 1 if ctx.command.action == "complete" else 0
     period = condition_period(ctx)
     target = find_target(ctx, period=period, tables=("TODO",))

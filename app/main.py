@@ -15,6 +15,8 @@ from app.api.guard import GuardMiddleware
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
+from app.api.playground_routes import install_playground
+from app.api.playground_routes import router as playground_router
 from app.api.routes import router
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
@@ -76,12 +78,15 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
     paths = frozenset(
-        route.path for route in [*router.routes, *ops_router.routes, *help_router.routes] if isinstance(route, APIRoute)
+        route.path
+        for route in [*router.routes, *ops_router.routes, *help_router.routes, *playground_router.routes]
+        if isinstance(route, APIRoute)
     )
     app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)
     app.include_router(help_router)
+    install_playground(app)
     document_bodies(app, [SqlRequest, SummaryRequest])
     return app

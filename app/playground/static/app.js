@@ -129,7 +129,9 @@ function wireControls() {
   const fields = { "api-key": "apiKey", engine: "engine", locale: "locale", "pinned-now": "pinnedNow" };
   for (const [id, name] of Object.entries(fields)) {
     $(id).value = prefs[name];
-    $(id).addEventListener("change", () => { prefs[name] = $(id).value; savePrefs(); refresh(); });
+    const keep = () => { prefs[name] = $(id).value; savePrefs(); refresh(); };
+    $(id).addEventListener("input", keep);
+    $(id).addEventListener("change", keep);
   }
   if (prefs.pinnedNow) savePrefs();
   if (!prefs.apiKey) $("settings").open = true;
@@ -146,6 +148,8 @@ async function boot() {
     return;
   }
   session = new Session({ db, settings });
+  // For the browser's devtools (and the tests): the plans database and the session.
+  window.calendyPlayground = { db, session };
   wireCommandBox();
   wireControls();
   refresh();

@@ -30,8 +30,8 @@ export function weekStart(date) {
   return addDays(day, -((day.getDay() + 6) % 7));
 }
 
-export function at(date, hours, minutes = 0) {
-  return stamp(new Date(date.getFullYear(), date.getMonth(), date.getDate(), hours, minutes, 0));
+export function at(date, hours, minutes = 0, seconds = 0) {
+  return stamp(new Date(date.getFullYear(), date.getMonth(), date.getDate(), hours, minutes, seconds));
 }
 
 /** "Fri 11/24 08:00" */

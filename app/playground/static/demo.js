@@ -26,7 +26,7 @@ export function demoData(locale, now) {
   const monday = weekStart(now);
   const categories = user.categories.map((title, i) => ({ id: i + 1, title, priority: i + 1 }));
   const todos = user.homework.map((title, i) => ({
-    title, due_time: at(addDays(monday, i), 23, 59), category_id: 1, complete: i === 0, priority: 2,
+    title, due_time: at(addDays(monday, i), 23, 59, 59), category_id: 1, complete: i === 0, priority: 2,
   }));
   // [title, day of the week (0 = Monday), hour, index of its category or null]
   for (const [title, day, hour, category] of user.todos) {

@@ -20,7 +20,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS_DIR = Path(os.environ.get("CALENDY_TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[1] / "test-artifacts"))
+ARTIFACTS_DIR = Path(
+    os.environ.get("CALENDY_TEST_ARTIFACTS_DIR", Path(__file__).resolve().parents[1] / "test-artifacts")
+)
 
 
 def require_chromium() -> None:

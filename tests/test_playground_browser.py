@@ -19,7 +19,14 @@ from tests.servers import serve_in_thread
 
 # A Thursday: "tomorrow" is Friday 11/24, inside the demo week (Mon 11/20 – Sun 11/26).
 NOW = "2023-11-23T20:25:39"
-HOMEWORK = ["알고리즘 과제", "컴퓨터 구조 과제", "운영체제 과제", "선형대수 과제", "데이터베이스 과제", "영어 에세이 과제"]
+HOMEWORK = [
+    "알고리즘 과제",
+    "컴퓨터 구조 과제",
+    "운영체제 과제",
+    "선형대수 과제",
+    "데이터베이스 과제",
+    "영어 에세이 과제",
+]
 
 
 def run_async(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -220,7 +227,7 @@ def test_no_such_plan_shows_its_message(page: Any) -> None:
     expect(page.locator("#answer[data-kind=message] .text")).to_have_text(answer["message"])
 
 
-def test_wrong_api_key_and_rate_limit_show_their_messages(browser: Any, local_service: tuple[str, Settings]) -> None:
+def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str, Settings]) -> None:
     from playwright.sync_api import expect
 
     base, settings = local_service
@@ -230,11 +237,37 @@ def test_wrong_api_key_and_rate_limit_show_their_messages(browser: Any, local_se
     wrong.context.close()
 
     limited = open_page(browser, base, new_key(settings, rate_limit_per_minute=1))
-    command(limited, "내일 오후 3시 치과 예약 추가")
+    limited.select_option("#engine", "llm")
+    command(limited, "다음주에 뭐 있는지 알려줄래")  # engine=llm on a service with no LLM
+    expect(limited.locator("#answer[data-code=llm_unavailable]")).to_contain_text("No language model is available")
     command(limited, "모레 오후 3시 치과 예약 추가")
     expect(limited.locator("#answer[data-code=rate_limited]")).to_contain_text(
         re_compile(r"Too many requests for this key: try again in \d+ s")
     )
+    # Every code of api.md's error table has its own words (none falls through to the generic text).
+    codes = [
+        "invalid_request",
+        "unauthorized",
+        "payload_too_large",
+        "rate_limited",
+        "llm_invalid_output",
+        "llm_error",
+        "llm_unavailable",
+        "llm_timeout",
+        "service_unavailable",
+        "not_found",
+        "method_not_allowed",
+    ]
+    texts = limited.evaluate(
+        """async (codes) => {
+            const { ApiError, errorText } = await import('/playground/static/api.js');
+            return codes.map((code) => errorText(new ApiError(500, code, 'boom', null, 7)));
+        }""",
+        codes,
+    )
+    generic = [code for code, text in zip(codes, texts, strict=True) if text.startswith("The service answered")]
+    assert generic == []
+    assert len(set(texts)) == len(codes)
     limited.context.close()
 
 
@@ -250,7 +283,8 @@ def test_llm_path_against_a_fake_upstream(browser: Any) -> None:
     settings = make_settings(auth_disabled=False)
     with respx.mock(assert_all_called=False) as upstream:
         upstream.route(host="127.0.0.1").pass_through()
-        upstream.post(f"{LLM_BASE_URL}/chat/completions").respond(
+        model = upstream.post(f"{LLM_BASE_URL}/chat/completions")
+        model.respond(
             json=completion(
                 "```sql\nINSERT INTO SCHEDULE (title, start_time, end_time, category_id) "
                 "VALUES ('교수님 면담', '2023-11-24 11:00:00', '2023-11-24 12:00:00', 4);\n```",
@@ -269,6 +303,27 @@ def test_llm_path_against_a_fake_upstream(browser: Any) -> None:
                 re_compile(r"engine llm · model gpt-test · [\d.]+ ms · tokens 812 in / 41 out")
             )
             expect(day(page, "2023-11-24").locator(".plan.schedule.changed")).to_contain_text("교수님 면담")
+            assert feedback(settings, answer["request_id"]) == ["executed"]
+
+            # The browser's SQLite refuses the second statement (a trigger stands in for whatever a
+            # device's database may refuse): the first is not kept either, and the service hears
+            # that the command failed, with SQLite's error.
+            model.respond(
+                json=completion(
+                    "```sql\nINSERT INTO TODO (title, due_time) VALUES ('발표 준비', '2023-11-24 09:00:00');\n"
+                    "INSERT INTO TODO (title, due_time) VALUES ('발표 리허설', '2023-11-24 10:00:00');\n```"
+                )
+            )
+            page.evaluate(
+                """() => window.calendyPlayground.db.run("CREATE TRIGGER refuse BEFORE INSERT ON TODO"
+                + " WHEN NEW.title = '발표 리허설' BEGIN SELECT RAISE(ABORT, 'refused by the device'); END")"""
+            )
+            before = rows(page, "SELECT * FROM TODO ORDER BY id")
+            answer = command(page, "금요일 9시 발표 준비 추가")
+            expect(page.locator("#answer[data-kind=error]")).to_contain_text("refused by the device")
+            assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
+            [failed] = run_async(lambda: fetch_rows("feedback", settings=settings, request_id=answer["request_id"]))
+            assert failed["outcome"] == "failed" and "refused by the device" in failed["error"]
             page.context.close()
 
 

@@ -161,6 +161,7 @@ def test_korean_add_command_lands_in_tomorrows_column(page: Any, local_service: 
     expect(page.locator("#answer details.sql pre")).to_contain_text("INSERT INTO TODO")
     expect(day(page, "2023-11-24").locator(".plan.changed")).to_contain_text("치과 예약")
     assert feedback(local_service[1], answer["request_id"]) == ["executed"]
+    page.click("#settings summary")  # folded, as a returning user with a key sees the page
     print(screenshot(page, "playground-after-command"))
 
 

@@ -104,7 +104,7 @@ function highlighted(sql) {
 function meta(answer) {
   const parts = [`engine ${answer.engine}`];
   if (answer.model) parts.push(`model ${answer.model}`);
-  if (answer.timings_ms?.total !== undefined) parts.push(`${answer.timings_ms.total} ms`);
+  if (answer.timings_ms?.total !== undefined) parts.push(`${answer.timings_ms.total.toFixed(1)} ms`);
   if (answer.usage) parts.push(`tokens ${answer.usage.prompt_tokens} in / ${answer.usage.completion_tokens} out`);
   return el("p", { class: "meta" }, parts.join(" · "));
 }
@@ -126,9 +126,13 @@ export function renderOutcome(panel, outcome, handlers) {
   if (outcome.words) parts.push(el("ul", { class: "words" }, outcome.words.map((w) => el("li", {}, w))));
   if (outcome.kind === "summary") parts.push(el("blockquote", { class: "briefing" }, outcome.text));
   else if (outcome.text) parts.push(el("p", { class: `text ${outcome.kind}` }, outcome.text));
-  if (outcome.rows?.length) {
-    const label = outcome.kind === "pending" ? "Rows that will change" : outcome.kind === "changed" ? "Rows before the change" : "Rows";
-    parts.push(el("div", { class: "preview" }, el("h4", {}, label), rowsTable(outcome.rows)));
+  if (outcome.kind === "pending") {
+    parts.push(el("div", { class: "preview" }, el("h4", {}, "Rows that will change"), rowsTable(outcome.rows)));
+  } else if (outcome.rows?.length) {
+    // Rows read or changed are there to check, not to read first: folded, open for a plain SELECT.
+    const label = outcome.kind === "changed" ? "Rows before the change" : "Rows";
+    parts.push(el("details", { class: "preview", open: outcome.kind === "rows" },
+      el("summary", {}, `${label} (${outcome.rows.length})`), rowsTable(outcome.rows)));
   }
   if (outcome.kind === "pending") {
     parts.push(el("div", { class: "confirm" },

@@ -15,7 +15,6 @@ from app.api.guard import GuardMiddleware
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
-from app.api.playground_routes import install_playground
 from app.api.playground_routes import router as playground_router
 from app.api.routes import router
 from app.ops.metrics import Metrics
@@ -87,6 +86,6 @@ def create_app(
     app.include_router(router)
     app.include_router(ops_router)
     app.include_router(help_router)
-    install_playground(app)
+    app.include_router(playground_router)
     document_bodies(app, [SqlRequest, SummaryRequest])
     return app

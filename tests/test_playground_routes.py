@@ -38,6 +38,20 @@ async def test_page_modules_and_sqljs_are_served_without_a_key() -> None:
         assert (await client.post("/v1/sql", json={})).status_code == 401
 
 
+async def test_unknown_or_outside_files_are_404_error_bodies(offline_client: httpx.AsyncClient) -> None:
+    for path in (
+        "/playground/static/missing.js",
+        "/playground/static/../../settings.py",
+        "/playground/static/%2e%2e/__init__.py",
+    ):
+        response = await offline_client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "not_found"
+    cached = await offline_client.get("/playground/static/app.js")
+    again = await offline_client.get("/playground/static/app.js", headers={"if-none-match": cached.headers["etag"]})
+    assert again.status_code == 304
+
+
 async def test_schema_route_serves_the_client_schema(offline_client: httpx.AsyncClient) -> None:
     response = await offline_client.get("/playground/schema.sql")
     assert response.status_code == 200

@@ -195,19 +195,32 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     expect(page.locator("#undo")).to_be_disabled()
 
 
-def test_undo_goes_back_newest_first(page: Any) -> None:
+def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
     from playwright.sync_api import expect
 
-    command(page, "내일 오후 3시 치과 예약 추가")
+    states = [rows(page, "SELECT * FROM TODO ORDER BY id")]
     command(page, "토요일 오전 10시 병원 예약 추가")
-    expect(page.locator("#undo-list li")).to_have_count(2)
-    page.click("#undo")
-    expect(page.locator("#plans")).not_to_contain_text("병원 예약")
-    expect(page.locator("#plans")).to_contain_text("치과 예약")
-    page.click("#undo")
-    expect(page.locator("#plans")).not_to_contain_text("치과 예약")
+    expect(page.locator("#answer .words")).to_have_text("adds todo '병원 예약' on Sat 11/25 10:00")
+    states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
+    command(page, "데이터베이스 과제 금요일 오후 6시로 미뤄줘")
+    expect(page.locator("#answer .words")).to_have_text(
+        "changes todo '데이터베이스 과제': due Fri 11/24 23:59 → Fri 11/24 18:00"
+    )
+    expect(day(page, "2023-11-24").locator(".plan.changed")).to_contain_text("18:00데이터베이스 과제")
+    states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
+    command(page, "데이터베이스 과제 완료")
+    expect(page.locator("#answer .words")).to_have_text("changes todo '데이터베이스 과제': marked done")
+    expect(day(page, "2023-11-24").locator(".plan.done.changed")).to_contain_text("데이터베이스 과제")
     page.click("#undo-stack summary")
+    expect(page.locator("#undo-list li")).to_have_text(
+        ["데이터베이스 과제 완료", "데이터베이스 과제 금요일 오후 6시로 미뤄줘", "토요일 오전 10시 병원 예약 추가"]
+    )
+    for expected in reversed(states):
+        page.click("#undo")
+        expect(page.locator("#answer[data-kind=undone]")).to_be_visible()
+        assert rows(page, "SELECT * FROM TODO ORDER BY id") == expected
     expect(page.locator("#undo-list li")).to_have_count(0)
+    expect(page.locator("#undo")).to_be_disabled()
 
 
 def test_summary_command_shows_a_briefing(page: Any) -> None:

@@ -4,7 +4,9 @@ commands with preview, confirmation and undo, briefings, errors, the LLM path, H
 import asyncio
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import respx
@@ -81,11 +83,12 @@ def page(browser: Any, local_service: tuple[str, Settings]) -> Iterator[Any]:
 
 
 def command(page: Any, text: str) -> dict[str, Any]:
-    """Type a command and press Enter; the /v1/sql answer."""
+    """Type a command and press Enter; the /v1/sql answer (its request body under "sent")."""
     page.fill("#command", text)
     with page.expect_response("**/v1/sql") as response:
         page.press("#command", "Enter")
     answer: dict[str, Any] = response.value.json()
+    answer["sent"] = response.value.request.post_data_json
     page.wait_for_selector("#answer[data-kind]")
     return answer
 
@@ -116,9 +119,12 @@ def test_demo_data_shows_plans_and_a_reload_keeps_them(page: Any) -> None:
     expect(page.locator(".legend")).to_have_text(["과제", "운동", "약속", "업무"])
     before = rows(page, "SELECT * FROM TODO ORDER BY id")
     assert [row["title"] for row in before][:6] == HOMEWORK
-    page.reload()
+    key = page.input_value("#api-key")
+    page.goto(page.url.split("?")[0])  # a reload, without the pinned time in the address
     page.wait_for_selector("body[data-ready=true]")
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
+    assert page.input_value("#api-key") == key and key.startswith("cal_")
+    assert page.input_value("#pinned-now") == "2023-11-23 20:25:39"
     expect(day(page, "2023-11-25")).to_contain_text("신영이랑 밥먹기")
     page.click("[data-view=month]")
     expect(page.locator(".month .cell[data-day='2023-11-29']")).to_contain_text("헬스")  # repeated next week
@@ -155,6 +161,10 @@ def test_korean_add_command_lands_in_tomorrows_column(page: Any, local_service: 
 
     answer = command(page, "내일 오후 3시 치과 예약 추가")
     assert answer["engine"] == "local" and answer["intent"] == "insert"
+    sent = answer["sent"]
+    assert (sent["now"], sent["engine"], sent["history"]) == ("2023-11-23 20:25:39", "auto", [])
+    assert [t["title"] for t in sent["todos"]][:6] == HOMEWORK and sent["todos"][0]["complete"] is True
+    assert {c["title"] for c in sent["categories"]} == {"과제", "운동", "약속", "업무"} and len(sent["schedules"]) == 16
     expect(page.locator("#answer .words")).to_have_text("adds todo '치과 예약' on Fri 11/24 15:00")
     expect(page.locator("#answer .meta")).to_contain_text("engine local")
     page.click("#answer details.sql summary")
@@ -184,7 +194,7 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     expect(page.locator("#answer[data-kind=changed]")).to_be_visible()
     for title in HOMEWORK:
         expect(page.locator("#plans")).not_to_contain_text(title)
-    assert [row["title"] for row in rows(page, "SELECT * FROM TODO")] == ["장보기", "줄넘기", "엄마 생신 선물 사기"]
+    assert [row["title"] for row in rows(page, "SELECT * FROM TODO")] == ["장보기", "줄넘기", "엄마 생신 선물 사기", "빨래하기"]
     print(screenshot(page, "playground-bulk-delete"))
 
     page.click("#undo")
@@ -202,7 +212,11 @@ def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
     command(page, "토요일 오전 10시 병원 예약 추가")
     expect(page.locator("#answer .words")).to_have_text("adds todo '병원 예약' on Sat 11/25 10:00")
     states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
-    command(page, "데이터베이스 과제 금요일 오후 6시로 미뤄줘")
+    moved = command(page, "데이터베이스 과제 금요일 오후 6시로 미뤄줘")
+    assert moved["sent"]["history"] == [
+        {"prompt": "토요일 오전 10시 병원 예약 추가", "statements": [moved["sent"]["history"][0]["statements"][0]]}
+    ]
+    assert "병원 예약" in moved["sent"]["history"][0]["statements"][0]
     expect(page.locator("#answer .words")).to_have_text(
         "changes todo '데이터베이스 과제': due Fri 11/24 23:59 → Fri 11/24 18:00"
     )
@@ -339,6 +353,30 @@ def test_llm_path_against_a_fake_upstream(browser: Any) -> None:
             [failed] = run_async(lambda: fetch_rows("feedback", settings=settings, request_id=answer["request_id"]))
             assert failed["outcome"] == "failed" and "refused by the device" in failed["error"]
             page.context.close()
+
+
+def test_a_question_shows_rows_and_now_is_the_browsers_own_clock(
+    browser: Any, local_service: tuple[str, Settings]
+) -> None:
+    from playwright.sync_api import expect
+
+    base, settings = local_service
+    context = browser.new_context(timezone_id="Asia/Seoul")
+    page = context.new_page()
+    page.goto(f"{base}/playground")
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#api-key", new_key(settings))
+    page.click("#load-demo")
+    answer = command(page, "오늘 할 일 보여줘")
+    seoul = datetime.now(ZoneInfo("Asia/Seoul")).replace(tzinfo=None)
+    assert abs(datetime.strptime(answer["sent"]["now"], "%Y-%m-%d %H:%M:%S") - seoul) < timedelta(minutes=2)
+    assert answer["intent"] == "select"
+    expect(page.locator("#answer details.preview[open] table.rows")).to_be_visible()
+    today = seoul.strftime("%Y-%m-%d")
+    expected = [row["title"] for row in rows(page, f"SELECT title FROM TODO WHERE due_time LIKE '{today}%'")]
+    assert expected  # the demo week has todos on every day
+    expect(page.locator("#answer table.rows td:nth-child(3)")).to_have_text(expected)
+    context.close()
 
 
 def test_hangul_composition_does_not_submit(page: Any) -> None:

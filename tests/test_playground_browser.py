@@ -194,7 +194,12 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     expect(page.locator("#answer[data-kind=changed]")).to_be_visible()
     for title in HOMEWORK:
         expect(page.locator("#plans")).not_to_contain_text(title)
-    assert [row["title"] for row in rows(page, "SELECT * FROM TODO")] == ["장보기", "줄넘기", "엄마 생신 선물 사기", "빨래하기"]
+    assert [row["title"] for row in rows(page, "SELECT * FROM TODO")] == [
+        "장보기",
+        "줄넘기",
+        "엄마 생신 선물 사기",
+        "빨래하기",
+    ]
     print(screenshot(page, "playground-bulk-delete"))
 
     page.click("#undo")
@@ -240,19 +245,44 @@ def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
 def test_summary_command_shows_a_briefing(page: Any) -> None:
     from playwright.sync_api import expect
 
-    answer = command(page, "이번주 일정 요약해줘")
+    with page.expect_request("**/v1/summary") as summary:
+        answer = command(page, "이번주 일정 요약해줘")
     assert answer["intent"] == "summary"
+    plans = summary.value.post_data_json["plans"]
+    assert summary.value.post_data_json["now"] == "2023-11-23 20:25:39"
+    assert {(plan["kind"], plan["title"]) for plan in plans} >= {("todo", "알고리즘 과제"), ("schedule", "팀 회의")}
+    assert {plan["category"] for plan in plans if plan["title"] == "헬스"} == {"운동"}
     briefing = page.locator("#answer blockquote.briefing")
     expect(briefing).to_contain_text("신영이랑 밥먹기")
     expect(briefing).to_contain_text("헬스")
 
 
-def test_no_such_plan_shows_its_message(page: Any) -> None:
+def test_no_such_plan_and_not_understood_show_their_message(page: Any) -> None:
     from playwright.sync_api import expect
 
-    answer = command(page, "수영 강습 삭제해줘")
-    assert answer["status"] in ("no_such_plan", "not_understood")
-    expect(page.locator("#answer[data-kind=message] .text")).to_have_text(answer["message"])
+    for prompt, status in (("수영 강습 삭제해줘", "no_such_plan"), ("안녕하세요", "not_understood")):
+        answer = command(page, prompt)
+        assert answer["status"] == status and answer["message"]
+        expect(page.locator("#answer[data-kind=message] .text")).to_have_text(answer["message"])
+
+
+def test_a_todo_becomes_a_schedule_and_undo_turns_it_back(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    todos, schedules = rows(page, "SELECT * FROM TODO ORDER BY id"), rows(page, "SELECT * FROM SCHEDULE ORDER BY id")
+    answer = command(page, "데이터베이스 과제를 일정으로 바꿔줘")
+    assert answer["intent"] == "mixed"
+    expect(page.locator("#answer .words li")).to_have_text(
+        [
+            "adds schedule '데이터베이스 과제' on Fri 11/24 23:59–23:59",
+            "deletes todo '데이터베이스 과제' on Fri 11/24 23:59",
+        ]
+    )
+    expect(day(page, "2023-11-24").locator(".plan.schedule.changed")).to_contain_text("데이터베이스 과제")
+    expect(day(page, "2023-11-24").locator(".plan.todo", has_text="데이터베이스 과제")).to_have_count(0)
+    page.click("#undo")
+    assert rows(page, "SELECT * FROM TODO ORDER BY id") == todos
+    assert rows(page, "SELECT * FROM SCHEDULE ORDER BY id") == schedules
 
 
 def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str, Settings]) -> None:

@@ -31,8 +31,17 @@ def test_demo_data_shows_plans_and_a_reload_keeps_them(page: Any) -> None:
     assert page.input_value("#api-key") == key and key.startswith("cal_")
     assert page.input_value("#pinned-now") == "2023-11-23 20:25:39"
     expect(day(page, "2023-11-25")).to_contain_text("신영이랑 밥먹기")
+    expect(page.locator("#period")).to_have_text("week of 2023-11-20")
+    page.click("#next")
+    expect(day(page, "2023-11-27")).to_contain_text("19:00–20:00헬스")  # repeated every week
+    expect(page.locator("#period")).to_have_text("week of 2023-11-27")
+    page.click("#period")
+    expect(day(page, "2023-11-20")).to_be_visible()
     page.click("[data-view=month]")
     expect(page.locator(".month .cell[data-day='2023-11-29']")).to_contain_text("헬스")  # repeated next week
+    page.click("#previous")
+    expect(page.locator("#period")).to_have_text("2023-10")
+    page.click("#period")
     page.click("[data-view=today]")
     expect(page.locator("section.day")).to_have_count(1)
     expect(page.locator("section.day.today")).to_contain_text("선형대수 과제")

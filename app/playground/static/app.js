@@ -1,7 +1,7 @@
 // The playground page: wires the plans database, the session and the views to the controls.
 import { ApiError, errorText } from "./api.js";
 import { Session } from "./commands.js";
-import { parseStamp, stamp } from "./dates.js";
+import { addDays, dayKey, parseStamp, stamp, weekStart } from "./dates.js";
 import { PlanDb } from "./db.js";
 import { demoData } from "./demo.js";
 import { el, renderOutcome, renderPlans } from "./views.js";
@@ -33,16 +33,31 @@ const settings = {
 let db;
 let session;
 let changed = null;
+// Days the view is moved from today by the ‹ › buttons (0: the week or month holding today).
+let shift = 0;
 
 function status(text, kind = "") {
   $("status").textContent = text;
   $("status").className = kind;
 }
 
+function shifted(today) {
+  if (prefs.view !== "month") return addDays(today, shift);
+  return new Date(today.getFullYear(), today.getMonth() + shift, 1);
+}
+
+function period(focus) {
+  if (prefs.view === "month") return `${focus.getFullYear()}-${String(focus.getMonth() + 1).padStart(2, "0")}`;
+  if (prefs.view === "today") return dayKey(focus);
+  return `week of ${dayKey(weekStart(focus))}`;
+}
+
 function refresh() {
   const today = parseStamp(settings.now());
+  const focus = shifted(today);
+  $("period").textContent = period(focus);
   renderPlans($("plans"), {
-    db, view: prefs.view, today, changed,
+    db, view: prefs.view, today, focus, changed,
     onToggle: (id, done) => { db.setComplete(id, done); changed = null; refresh(); },
     onDelete: (table, id) => { db.remove(table, id); changed = null; refresh(); },
   });
@@ -59,6 +74,8 @@ function show(outcome) {
   $("answer").dataset.kind = outcome.kind;
   delete $("answer").dataset.code;
   changed = outcome.changed ?? null;
+  // Back to the period holding today, where a command's changes usually are.
+  if (changed) shift = 0;
   refresh();
 }
 
@@ -103,8 +120,12 @@ function wireCommandBox() {
 
 function wireControls() {
   for (const button of document.querySelectorAll("[data-view]")) {
-    button.addEventListener("click", () => { prefs.view = button.dataset.view; savePrefs(); refresh(); });
+    button.addEventListener("click", () => { prefs.view = button.dataset.view; shift = 0; savePrefs(); refresh(); });
   }
+  const step = () => (prefs.view === "week" ? 7 : 1);
+  $("previous").addEventListener("click", () => { shift -= step(); refresh(); });
+  $("next").addEventListener("click", () => { shift += step(); refresh(); });
+  $("period").addEventListener("click", () => { shift = 0; refresh(); });
   $("load-demo").addEventListener("click", () => {
     db.load(demoData($("demo-locale").value, parseStamp(settings.now())));
     changed = null;

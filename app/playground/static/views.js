@@ -58,7 +58,7 @@ function dayColumn(date, plans, ctx) {
 }
 
 function monthGrid(plans, ctx) {
-  const first = new Date(ctx.today.getFullYear(), ctx.today.getMonth(), 1);
+  const first = new Date(ctx.focus.getFullYear(), ctx.focus.getMonth(), 1);
   const start = weekStart(first);
   const cells = [];
   for (let i = 0; i < 42; i += 1) {
@@ -73,14 +73,14 @@ function monthGrid(plans, ctx) {
   return el("div", { class: "month" }, heads, cells);
 }
 
-/** Render the plans in the chosen view ("today", "week" or "month") into `root`. */
+/** Render the plans in the chosen view ("today", "week" or "month") around ctx.focus into `root`. */
 export function renderPlans(root, ctx) {
   const plans = plansByDay(ctx.db);
   let body;
-  if (ctx.view === "today") body = el("div", { class: "days one" }, dayColumn(ctx.today, plans, ctx));
+  if (ctx.view === "today") body = el("div", { class: "days one" }, dayColumn(ctx.focus, plans, ctx));
   else if (ctx.view === "month") body = monthGrid(plans, ctx);
   else {
-    const monday = weekStart(ctx.today);
+    const monday = weekStart(ctx.focus);
     body = el("div", { class: "days week" }, [0, 1, 2, 3, 4, 5, 6].map((i) => dayColumn(addDays(monday, i), plans, ctx)));
   }
   const legend = ctx.db.select("SELECT id, title FROM CATEGORY ORDER BY id").map((c) =>

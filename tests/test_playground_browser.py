@@ -86,6 +86,7 @@ def test_korean_add_command_lands_in_tomorrows_column(page: Any, local_service: 
     expect(day(page, "2023-11-24").locator(".plan.changed")).to_contain_text("치과 예약")
     assert feedback(local_service[1], answer["request_id"]) == ["executed"]
     page.click("#settings summary")  # folded, as a returning user with a key sees the page
+    page.set_viewport_size({"width": 1400, "height": 560})
     print(screenshot(page, "playground-after-command"))
 
 

@@ -126,6 +126,8 @@ def test_a_question_shows_rows_and_now_is_the_browsers_own_clock(
     page.wait_for_selector("body[data-ready=true]")
     page.fill("#api-key", new_key(settings))
     page.click("#load-demo")
+    page.fill("#pinned-now", "2023-02-30 10:00:00")  # no such day: ignored, and marked
+    expect(page.locator("#pinned-now.invalid")).to_be_visible()
     answer = command(page, "오늘 할 일 보여줘")
     seoul = datetime.now(ZoneInfo("Asia/Seoul")).replace(tzinfo=None)
     assert abs(datetime.strptime(answer["sent"]["now"], "%Y-%m-%d %H:%M:%S") - seoul) < timedelta(minutes=2)

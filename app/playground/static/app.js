@@ -27,8 +27,15 @@ const settings = {
   get apiKey() { return prefs.apiKey.trim(); },
   get engine() { return prefs.engine; },
   get locale() { return prefs.locale || null; },
-  now: () => stamp(prefs.pinnedNow.trim() ? parseStamp(prefs.pinnedNow) : new Date()),
+  now: () => stamp(pinned() ?? new Date()),
 };
+
+/** The pinned time, or null when none (or an unreadable one) is set. */
+function pinned() {
+  if (!prefs.pinnedNow.trim()) return null;
+  const moment = parseStamp(prefs.pinnedNow);
+  return Number.isNaN(moment.getTime()) ? null : moment;
+}
 
 let db;
 let session;
@@ -150,7 +157,13 @@ function wireControls() {
   const fields = { "api-key": "apiKey", engine: "engine", locale: "locale", "pinned-now": "pinnedNow" };
   for (const [id, name] of Object.entries(fields)) {
     $(id).value = prefs[name];
-    const keep = () => { prefs[name] = $(id).value; savePrefs(); refresh(); };
+    const keep = () => {
+      prefs[name] = $(id).value;
+      savePrefs();
+      // An unreadable pinned time is ignored (the browser's clock is used) and marked.
+      $("pinned-now").classList.toggle("invalid", Boolean(prefs.pinnedNow.trim()) && pinned() === null);
+      refresh();
+    };
     $(id).addEventListener("input", keep);
     $(id).addEventListener("change", keep);
   }

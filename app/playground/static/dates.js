@@ -11,11 +11,16 @@ export function dayKey(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
+const STAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** "YYYY-MM-DD[ HH:MM[:SS]]" as a local Date; an Invalid Date for anything else (or 2/30). */
 export function parseStamp(text) {
-  const [d, t = "00:00:00"] = String(text).trim().replace("T", " ").split(" ");
-  const [y, mo, da] = d.split("-").map(Number);
-  const [h = 0, mi = 0, s = 0] = t.split(":").map(Number);
-  return new Date(y, mo - 1, da, h, mi, s);
+  const match = STAMP.exec(String(text).trim());
+  if (!match) return new Date(Number.NaN);
+  const [y, mo, d, h, mi, s] = match.slice(1).map((part) => Number(part ?? 0));
+  const date = new Date(y, mo - 1, d, h, mi, s);
+  const exact = date.getMonth() === mo - 1 && date.getDate() === d && date.getHours() === h;
+  return exact ? date : new Date(Number.NaN);
 }
 
 export function addDays(date, days) {

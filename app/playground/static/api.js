@@ -42,7 +42,9 @@ export async function post(path, body, apiKey) {
 
 function fieldsOf(details) {
   if (!Array.isArray(details)) return "";
-  const names = details.map((d) => (Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : d.field)).filter(Boolean);
+  const names = details
+    .map((d) => (Array.isArray(d.loc) ? d.loc.filter((p) => p !== "body").join(".") : d.field))
+    .filter(Boolean);
   return names.length ? ` (${names.join(", ")})` : "";
 }
 

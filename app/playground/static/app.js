@@ -24,9 +24,15 @@ if (addressNow) prefs.pinnedNow = addressNow.replace("T", " ");
 const savePrefs = () => localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
 
 const settings = {
-  get apiKey() { return prefs.apiKey.trim(); },
-  get engine() { return prefs.engine; },
-  get locale() { return prefs.locale || null; },
+  get apiKey() {
+    return prefs.apiKey.trim();
+  },
+  get engine() {
+    return prefs.engine;
+  },
+  get locale() {
+    return prefs.locale || null;
+  },
   now: () => stamp(pinned() ?? new Date()),
 };
 
@@ -64,20 +70,39 @@ function refresh() {
   const focus = shifted(today);
   $("period").textContent = period(focus);
   renderPlans($("plans"), {
-    db, view: prefs.view, today, focus, changed,
-    onToggle: (id, done) => { db.setComplete(id, done); changed = null; refresh(); },
-    onDelete: (table, id) => { db.remove(table, id); changed = null; refresh(); },
+    db,
+    view: prefs.view,
+    today,
+    focus,
+    changed,
+    onToggle: (id, done) => {
+      db.setComplete(id, done);
+      changed = null;
+      refresh();
+    },
+    onDelete: (table, id) => {
+      db.remove(table, id);
+      changed = null;
+      refresh();
+    },
   });
-  for (const button of document.querySelectorAll("[data-view]")) button.classList.toggle("active", button.dataset.view === prefs.view);
+  for (const button of document.querySelectorAll("[data-view]"))
+    button.classList.toggle("active", button.dataset.view === prefs.view);
   const stack = db.undoStack();
   $("undo").disabled = stack.length === 0;
   $("undo-list").replaceChildren(...stack.map((entry) => el("li", {}, entry.prompt)));
   const categories = db.select("SELECT id, title FROM CATEGORY ORDER BY id");
-  $("add-category").replaceChildren(el("option", { value: "" }, "no category"), ...categories.map((c) => el("option", { value: c.id }, c.title)));
+  $("add-category").replaceChildren(
+    el("option", { value: "" }, "no category"),
+    ...categories.map((c) => el("option", { value: c.id }, c.title)),
+  );
 }
 
 function show(outcome) {
-  renderOutcome($("answer"), outcome, { onConfirm: () => show(session.confirm()), onCancel: () => show(session.cancel()) });
+  renderOutcome($("answer"), outcome, {
+    onConfirm: () => show(session.confirm()),
+    onCancel: () => show(session.cancel()),
+  });
   $("answer").dataset.kind = outcome.kind;
   delete $("answer").dataset.code;
   changed = outcome.changed ?? null;
@@ -112,8 +137,12 @@ async function submit() {
 function wireCommandBox() {
   const input = $("command");
   let composing = false;
-  input.addEventListener("compositionstart", () => { composing = true; });
-  input.addEventListener("compositionend", () => { composing = false; });
+  input.addEventListener("compositionstart", () => {
+    composing = true;
+  });
+  input.addEventListener("compositionend", () => {
+    composing = false;
+  });
   input.addEventListener("keydown", (event) => {
     if (event.key !== "Enter") return;
     event.preventDefault();
@@ -121,25 +150,47 @@ function wireCommandBox() {
     if (event.isComposing || event.keyCode === 229 || composing) return;
     submit();
   });
-  $("command-form").addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+  $("command-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
   $("undo").addEventListener("click", () => show(session.undo()));
 }
 
 function wireControls() {
   for (const button of document.querySelectorAll("[data-view]")) {
-    button.addEventListener("click", () => { prefs.view = button.dataset.view; shift = 0; savePrefs(); refresh(); });
+    button.addEventListener("click", () => {
+      prefs.view = button.dataset.view;
+      shift = 0;
+      savePrefs();
+      refresh();
+    });
   }
   const step = () => (prefs.view === "week" ? 7 : 1);
-  $("previous").addEventListener("click", () => { shift -= step(); refresh(); });
-  $("next").addEventListener("click", () => { shift += step(); refresh(); });
-  $("period").addEventListener("click", () => { shift = 0; refresh(); });
+  $("previous").addEventListener("click", () => {
+    shift -= step();
+    refresh();
+  });
+  $("next").addEventListener("click", () => {
+    shift += step();
+    refresh();
+  });
+  $("period").addEventListener("click", () => {
+    shift = 0;
+    refresh();
+  });
   $("load-demo").addEventListener("click", () => {
     db.load(demoData($("demo-locale").value, parseStamp(settings.now())));
     changed = null;
     refresh();
     status(`Loaded the ${$("demo-locale").selectedOptions[0].textContent} demo plans.`);
   });
-  $("clear").addEventListener("click", () => { db.clear(); changed = null; refresh(); status("Cleared: no plans."); });
+  $("clear").addEventListener("click", () => {
+    db.clear();
+    changed = null;
+    refresh();
+    status("Cleared: no plans.");
+  });
   $("add-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = new FormData(event.target);

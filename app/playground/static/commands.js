@@ -168,7 +168,10 @@ export class Session {
   cancel() {
     const had = this.pending;
     this.pending = null;
-    return { kind: "cancelled", text: had ? "Cancelled: nothing was changed." : "Nothing is waiting for confirmation." };
+    return {
+      kind: "cancelled",
+      text: had ? "Cancelled: nothing was changed." : "Nothing is waiting for confirmation.",
+    };
   }
 
   /** Restore the rows before the newest command kept, and report it undone. */

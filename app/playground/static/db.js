@@ -178,10 +178,9 @@ export class PlanDb {
 
   /** The last commands kept (not undone), oldest first, as the request's `history`. */
   history(turns = 5) {
-    const found = this.select(
-      "SELECT prompt, statements FROM calendy_undo WHERE undone = 0 ORDER BY id DESC LIMIT ?",
-      [turns],
-    );
+    const found = this.select("SELECT prompt, statements FROM calendy_undo WHERE undone = 0 ORDER BY id DESC LIMIT ?", [
+      turns,
+    ]);
     return found.reverse().map((row) => ({ prompt: row.prompt, statements: JSON.parse(row.statements) }));
   }
 
@@ -189,7 +188,8 @@ export class PlanDb {
   load(data) {
     this.clear();
     this.run("BEGIN");
-    for (const c of data.categories) this.run("INSERT INTO CATEGORY (id, title, priority) VALUES (?, ?, ?)", [c.id, c.title, c.priority]);
+    for (const c of data.categories)
+      this.run("INSERT INTO CATEGORY (id, title, priority) VALUES (?, ?, ?)", [c.id, c.title, c.priority]);
     for (const t of data.todos) this.addTodo(t);
     for (const s of data.schedules) this.addSchedule(s);
     this.run("COMMIT");
@@ -198,14 +198,20 @@ export class PlanDb {
 
   addTodo({ title, due_time, category_id = null, complete = false, memo = null, priority = null }) {
     this.run("INSERT INTO TODO (title, due_time, category_id, complete, memo, priority) VALUES (?, ?, ?, ?, ?, ?)", [
-      title, due_time, category_id, complete ? 1 : 0, memo, priority,
+      title,
+      due_time,
+      category_id,
+      complete ? 1 : 0,
+      memo,
+      priority,
     ]);
   }
 
   addSchedule({ title, start_time, end_time, category_id = null, memo = null, priority = null }) {
-    this.run("INSERT INTO SCHEDULE (title, start_time, end_time, category_id, memo, priority) VALUES (?, ?, ?, ?, ?, ?)", [
-      title, start_time, end_time, category_id, memo, priority,
-    ]);
+    this.run(
+      "INSERT INTO SCHEDULE (title, start_time, end_time, category_id, memo, priority) VALUES (?, ?, ?, ?, ?, ?)",
+      [title, start_time, end_time, category_id, memo, priority],
+    );
   }
 
   setComplete(id, complete) {

@@ -23,27 +23,48 @@ export function colourOf(categoryId) {
 function plansByDay(db) {
   const days = new Map();
   const push = (key, item) => (days.get(key) ?? days.set(key, []).get(key)).push(item);
-  for (const s of db.select("SELECT * FROM SCHEDULE ORDER BY start_time")) push(s.start_time.slice(0, 10), { table: "SCHEDULE", ...s });
-  for (const t of db.select("SELECT * FROM TODO ORDER BY due_time")) push(t.due_time.slice(0, 10), { table: "TODO", ...t });
+  for (const s of db.select("SELECT * FROM SCHEDULE ORDER BY start_time"))
+    push(s.start_time.slice(0, 10), { table: "SCHEDULE", ...s });
+  for (const t of db.select("SELECT * FROM TODO ORDER BY due_time"))
+    push(t.due_time.slice(0, 10), { table: "TODO", ...t });
   return days;
 }
 
 function item(plan, ctx, compact) {
   const changed = ctx.changed?.[plan.table]?.has(plan.id);
   const classes = ["plan", plan.table.toLowerCase(), changed ? "changed" : "", plan.complete ? "done" : ""].join(" ");
-  const attrs = { class: classes, "data-id": plan.id, "data-table": plan.table, style: `--cat: ${colourOf(plan.category_id)}` };
+  const attrs = {
+    class: classes,
+    "data-id": plan.id,
+    "data-table": plan.table,
+    style: `--cat: ${colourOf(plan.category_id)}`,
+  };
   attrs.title = `${plan.title} · ${plan.table === "TODO" ? `due ${human(plan.due_time)}` : `${human(plan.start_time)}–${clock(plan.end_time)}`}`;
   if (compact) return el("div", attrs, plan.table === "SCHEDULE" ? `${clock(plan.start_time)} ` : "", plan.title);
   const when = plan.table === "TODO" ? clock(plan.due_time) : `${clock(plan.start_time)}–${clock(plan.end_time)}`;
   const toggle =
     plan.table === "TODO"
       ? el("input", {
-          type: "checkbox", class: "complete", checked: Boolean(plan.complete), "aria-label": `done: ${plan.title}`,
+          type: "checkbox",
+          class: "complete",
+          checked: Boolean(plan.complete),
+          "aria-label": `done: ${plan.title}`,
           onchange: (event) => ctx.onToggle(plan.id, event.target.checked),
         })
       : null;
-  const remove = el("button", { class: "remove", title: `delete ${plan.title}`, onclick: () => ctx.onDelete(plan.table, plan.id) }, "×");
-  return el("div", attrs, toggle, el("span", { class: "when" }, when), el("span", { class: "title" }, plan.title), remove);
+  const remove = el(
+    "button",
+    { class: "remove", title: `delete ${plan.title}`, onclick: () => ctx.onDelete(plan.table, plan.id) },
+    "×",
+  );
+  return el(
+    "div",
+    attrs,
+    toggle,
+    el("span", { class: "when" }, when),
+    el("span", { class: "title" }, plan.title),
+    remove,
+  );
 }
 
 function dayColumn(date, plans, ctx) {
@@ -66,8 +87,14 @@ function monthGrid(plans, ctx) {
     const key = dayKey(date);
     const outside = date.getMonth() !== first.getMonth();
     const classes = `cell${outside ? " outside" : ""}${key === dayKey(ctx.today) ? " today" : ""}`;
-    cells.push(el("div", { class: classes, "data-day": key }, el("span", { class: "date" }, String(date.getDate())),
-      (plans.get(key) ?? []).map((plan) => item(plan, ctx, true))));
+    cells.push(
+      el(
+        "div",
+        { class: classes, "data-day": key },
+        el("span", { class: "date" }, String(date.getDate())),
+        (plans.get(key) ?? []).map((plan) => item(plan, ctx, true)),
+      ),
+    );
   }
   const heads = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) => el("div", { class: "head" }, d));
   return el("div", { class: "month" }, heads, cells);
@@ -81,14 +108,20 @@ export function renderPlans(root, ctx) {
   else if (ctx.view === "month") body = monthGrid(plans, ctx);
   else {
     const monday = weekStart(ctx.focus);
-    body = el("div", { class: "days week" }, [0, 1, 2, 3, 4, 5, 6].map((i) => dayColumn(addDays(monday, i), plans, ctx)));
+    body = el(
+      "div",
+      { class: "days week" },
+      [0, 1, 2, 3, 4, 5, 6].map((i) => dayColumn(addDays(monday, i), plans, ctx)),
+    );
   }
-  const legend = ctx.db.select("SELECT id, title FROM CATEGORY ORDER BY id").map((c) =>
-    el("span", { class: "legend", style: `--cat: ${colourOf(c.id)}` }, c.title));
+  const legend = ctx.db
+    .select("SELECT id, title FROM CATEGORY ORDER BY id")
+    .map((c) => el("span", { class: "legend", style: `--cat: ${colourOf(c.id)}` }, c.title));
   root.replaceChildren(el("div", { class: "legends" }, legend), body);
 }
 
-const KEYWORDS = /\b(SELECT|INSERT|INTO|VALUES|UPDATE|SET|DELETE|FROM|WHERE|AND|OR|NOT|IN|BETWEEN|LIKE|ORDER|BY|LIMIT|IS|NULL|ASC|DESC|DATE|DATETIME)\b/g;
+const KEYWORDS =
+  /\b(SELECT|INSERT|INTO|VALUES|UPDATE|SET|DELETE|FROM|WHERE|AND|OR|NOT|IN|BETWEEN|LIKE|ORDER|BY|LIMIT|IS|NULL|ASC|DESC|DATE|DATETIME)\b/g;
 
 /** SQL with keywords and strings marked up (the text escaped first). */
 function highlighted(sql) {
@@ -96,7 +129,9 @@ function highlighted(sql) {
   // split() with a capturing group puts the matches at odd indexes.
   for (const [i, piece] of sql.split(/('(?:[^']|'')*')/).entries()) {
     if (i % 2) node.append(el("span", { class: "str" }, piece));
-    else for (const [j, part] of piece.split(KEYWORDS).entries()) node.append(j % 2 ? el("span", { class: "kw" }, part) : part);
+    else
+      for (const [j, part] of piece.split(KEYWORDS).entries())
+        node.append(j % 2 ? el("span", { class: "kw" }, part) : part);
   }
   return node;
 }
@@ -112,8 +147,22 @@ function meta(answer) {
 function rowsTable(rows) {
   if (!rows.length) return null;
   const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return el("table", { class: "rows" }, el("tr", {}, names.map((n) => el("th", {}, n))),
-    rows.map((row) => el("tr", {}, names.map((n) => el("td", {}, row[n] === null || row[n] === undefined ? "" : String(row[n]))))));
+  return el(
+    "table",
+    { class: "rows" },
+    el(
+      "tr",
+      {},
+      names.map((n) => el("th", {}, n)),
+    ),
+    rows.map((row) =>
+      el(
+        "tr",
+        {},
+        names.map((n) => el("td", {}, row[n] === null || row[n] === undefined ? "" : String(row[n]))),
+      ),
+    ),
+  );
 }
 
 /** Render one outcome of the session into the answer panel. */
@@ -123,7 +172,14 @@ export function renderOutcome(panel, outcome, handlers) {
   if (outcome.kind === "pending") {
     parts.push(el("p", { class: "ask" }, `This will change ${outcome.rows.length} existing plan(s). Run it?`));
   }
-  if (outcome.words) parts.push(el("ul", { class: "words" }, outcome.words.map((w) => el("li", {}, w))));
+  if (outcome.words)
+    parts.push(
+      el(
+        "ul",
+        { class: "words" },
+        outcome.words.map((w) => el("li", {}, w)),
+      ),
+    );
   if (outcome.kind === "summary") parts.push(el("blockquote", { class: "briefing" }, outcome.text));
   else if (outcome.text) parts.push(el("p", { class: `text ${outcome.kind}` }, outcome.text));
   if (outcome.kind === "pending") {
@@ -131,17 +187,34 @@ export function renderOutcome(panel, outcome, handlers) {
   } else if (outcome.rows?.length) {
     // Rows read or changed are there to check, not to read first: folded, open for a plain SELECT.
     const label = outcome.kind === "changed" ? "Rows before the change" : "Rows";
-    parts.push(el("details", { class: "preview", open: outcome.kind === "rows" },
-      el("summary", {}, `${label} (${outcome.rows.length})`), rowsTable(outcome.rows)));
+    parts.push(
+      el(
+        "details",
+        { class: "preview", open: outcome.kind === "rows" },
+        el("summary", {}, `${label} (${outcome.rows.length})`),
+        rowsTable(outcome.rows),
+      ),
+    );
   }
   if (outcome.kind === "pending") {
-    parts.push(el("div", { class: "confirm" },
-      el("button", { class: "primary", id: "confirm", onclick: handlers.onConfirm }, "Confirm"),
-      el("button", { id: "cancel", onclick: handlers.onCancel }, "Cancel")));
+    parts.push(
+      el(
+        "div",
+        { class: "confirm" },
+        el("button", { class: "primary", id: "confirm", onclick: handlers.onConfirm }, "Confirm"),
+        el("button", { id: "cancel", onclick: handlers.onCancel }, "Cancel"),
+      ),
+    );
   }
   if (answer?.statements?.length) {
-    parts.push(el("details", { class: "sql" }, el("summary", {}, `SQL (${answer.statements.length})`),
-      answer.statements.map((s) => el("pre", {}, highlighted(s.sql)))));
+    parts.push(
+      el(
+        "details",
+        { class: "sql" },
+        el("summary", {}, `SQL (${answer.statements.length})`),
+        answer.statements.map((s) => el("pre", {}, highlighted(s.sql))),
+      ),
+    );
   }
   if (answer) parts.push(meta(answer));
   panel.replaceChildren(el("div", { class: `outcome ${outcome.kind}` }, parts));

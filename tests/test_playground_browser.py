@@ -42,6 +42,9 @@ def test_demo_data_shows_plans_and_a_reload_keeps_them(page: Any) -> None:
     page.click("#previous")
     expect(page.locator("#period")).to_have_text("2023-10")
     page.click("#period")
+    page.click(".month .cell[data-day='2023-11-29'] .date")  # a day of the month opens in the day view
+    expect(page.locator("#period")).to_have_text("2023-11-29")
+    expect(page.locator("section.day[data-day='2023-11-29']")).to_contain_text("헬스")
     page.click("[data-view=today]")
     expect(page.locator("section.day")).to_have_count(1)
     expect(page.locator("section.day.today")).to_contain_text("선형대수 과제")

@@ -80,6 +80,13 @@ function refresh() {
       changed = null;
       refresh();
     },
+    onPick: (date) => {
+      // A day of the month view opens in the day view (whole days between it and today).
+      prefs.view = "today";
+      shift = Math.round((date - new Date(today.getFullYear(), today.getMonth(), today.getDate())) / 86_400_000);
+      savePrefs();
+      refresh();
+    },
     onDelete: (table, id) => {
       db.remove(table, id);
       changed = null;

@@ -90,7 +90,7 @@ function monthGrid(plans, ctx) {
     cells.push(
       el(
         "div",
-        { class: classes, "data-day": key },
+        { class: classes, "data-day": key, title: "show this day", onclick: () => ctx.onPick(date) },
         el("span", { class: "date" }, String(date.getDate())),
         (plans.get(key) ?? []).map((plan) => item(plan, ctx, true)),
       ),

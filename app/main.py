@@ -15,6 +15,7 @@ from app.api.guard import GuardMiddleware, internal_asgi
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
+from app.api.playground_routes import router as playground_router
 from app.api.routes import router
 from app.api.slack_routes import router as slack_router
 from app.ops.metrics import Metrics
@@ -89,13 +90,15 @@ def create_app(
     # Added innermost first: the request context wraps the guard, which wraps the body limit.
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
-    routers = [router, ops_router, help_router, *([slack_router] if resolved.slack_configured else [])]
+    routers = [router, ops_router, help_router, playground_router]
+    routers += [slack_router] if resolved.slack_configured else []
     paths = frozenset(route.path for r in routers for route in r.routes if isinstance(route, APIRoute))
     app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)
     app.include_router(help_router)
+    app.include_router(playground_router)
     if resolved.slack_configured:
         app.include_router(slack_router)
     document_bodies(app, [SqlRequest, SummaryRequest])

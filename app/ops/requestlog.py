@@ -12,8 +12,9 @@ from app.db.engine import EncodedJson
 from app.ops.llmcall import LlmCall
 from app.schemas import SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
 
-# Probes every few seconds would drown the log; they are still counted in /metrics.
-UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
+# Probes every few seconds would drown the log, and so would the playground's files (a dozen per
+# page load; its /v1 calls are logged like any client's); all are still counted in /metrics.
+UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics", "/playground/static/{path:path}"})
 
 
 @dataclass

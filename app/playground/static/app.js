@@ -1,0 +1,252 @@
+// The playground page: wires the plans database, the session and the views to the controls.
+import { ApiError, errorText } from "./api.js";
+import { Session } from "./commands.js";
+import { addDays, dayKey, parseStamp, stamp, weekStart } from "./dates.js";
+import { PlanDb } from "./db.js";
+import { demoData } from "./demo.js";
+import { el, renderOutcome, renderPlans } from "./views.js";
+
+const $ = (id) => document.getElementById(id);
+const PREFS_KEY = "calendy.playground.prefs";
+
+function savedPrefs() {
+  try {
+    return JSON.parse(localStorage.getItem(PREFS_KEY)) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+const prefs = { apiKey: "", engine: "auto", locale: "", pinnedNow: "", view: "week", ...savedPrefs() };
+// A pinned time in the address (?now=2023-11-23T20:25:39) makes a demo repeatable.
+const addressNow = new URLSearchParams(location.search).get("now");
+if (addressNow) prefs.pinnedNow = addressNow.replace("T", " ");
+const savePrefs = () => localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+
+const settings = {
+  get apiKey() {
+    return prefs.apiKey.trim();
+  },
+  get engine() {
+    return prefs.engine;
+  },
+  get locale() {
+    return prefs.locale || null;
+  },
+  now: () => stamp(pinned() ?? new Date()),
+};
+
+/** The pinned time, or null when none (or an unreadable one) is set. */
+function pinned() {
+  if (!prefs.pinnedNow.trim()) return null;
+  const moment = parseStamp(prefs.pinnedNow);
+  return Number.isNaN(moment.getTime()) ? null : moment;
+}
+
+let db;
+let session;
+let changed = null;
+// Days the view is moved from today by the ‹ › buttons (0: the week or month holding today).
+let shift = 0;
+
+function status(text, kind = "") {
+  $("status").textContent = text;
+  $("status").className = kind;
+}
+
+function shifted(today) {
+  if (prefs.view !== "month") return addDays(today, shift);
+  return new Date(today.getFullYear(), today.getMonth() + shift, 1);
+}
+
+function period(focus) {
+  if (prefs.view === "month") return `${focus.getFullYear()}-${String(focus.getMonth() + 1).padStart(2, "0")}`;
+  if (prefs.view === "today") return dayKey(focus);
+  return `week of ${dayKey(weekStart(focus))}`;
+}
+
+function refresh() {
+  const today = parseStamp(settings.now());
+  const focus = shifted(today);
+  $("period").textContent = period(focus);
+  renderPlans($("plans"), {
+    db,
+    view: prefs.view,
+    today,
+    focus,
+    changed,
+    onToggle: (id, done) => {
+      db.setComplete(id, done);
+      changed = null;
+      refresh();
+    },
+    onPick: (date) => {
+      // A day of the month view opens in the day view (whole days between it and today).
+      prefs.view = "today";
+      shift = Math.round((date - new Date(today.getFullYear(), today.getMonth(), today.getDate())) / 86_400_000);
+      savePrefs();
+      refresh();
+    },
+    onDelete: (table, id) => {
+      db.remove(table, id);
+      changed = null;
+      refresh();
+    },
+  });
+  for (const button of document.querySelectorAll("[data-view]"))
+    button.classList.toggle("active", button.dataset.view === prefs.view);
+  const stack = db.undoStack();
+  $("undo").disabled = stack.length === 0;
+  $("undo-list").replaceChildren(...stack.map((entry) => el("li", {}, entry.prompt)));
+  const categories = db.select("SELECT id, title FROM CATEGORY ORDER BY id");
+  $("add-category").replaceChildren(
+    el("option", { value: "" }, "no category"),
+    ...categories.map((c) => el("option", { value: c.id }, c.title)),
+  );
+}
+
+function show(outcome) {
+  renderOutcome($("answer"), outcome, {
+    onConfirm: () => show(session.confirm()),
+    onCancel: () => show(session.cancel()),
+  });
+  $("answer").dataset.kind = outcome.kind;
+  delete $("answer").dataset.code;
+  changed = outcome.changed ?? null;
+  // Back to the period holding today, where a command's changes usually are.
+  if (changed) shift = 0;
+  refresh();
+}
+
+function showError(error) {
+  const text = error instanceof ApiError ? errorText(error) : `Something went wrong in the page: ${error.message}`;
+  show({ kind: "error", text });
+  if (error instanceof ApiError) $("answer").dataset.code = error.code;
+}
+
+async function submit() {
+  const prompt = $("command").value.trim();
+  if (!prompt || $("send").disabled) return;
+  $("send").disabled = true;
+  status("Asking the service…");
+  try {
+    show(await session.command(prompt));
+    $("command").value = "";
+    status("");
+  } catch (error) {
+    showError(error);
+    status("");
+  } finally {
+    $("send").disabled = false;
+  }
+}
+
+function wireCommandBox() {
+  const input = $("command");
+  let composing = false;
+  input.addEventListener("compositionstart", () => {
+    composing = true;
+  });
+  input.addEventListener("compositionend", () => {
+    composing = false;
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    // The Enter that finishes a Hangul syllable belongs to the input method, not to the form.
+    if (event.isComposing || event.keyCode === 229 || composing) return;
+    submit();
+  });
+  $("command-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  $("undo").addEventListener("click", () => show(session.undo()));
+}
+
+function wireControls() {
+  for (const button of document.querySelectorAll("[data-view]")) {
+    button.addEventListener("click", () => {
+      prefs.view = button.dataset.view;
+      shift = 0;
+      savePrefs();
+      refresh();
+    });
+  }
+  const step = () => (prefs.view === "week" ? 7 : 1);
+  $("previous").addEventListener("click", () => {
+    shift -= step();
+    refresh();
+  });
+  $("next").addEventListener("click", () => {
+    shift += step();
+    refresh();
+  });
+  $("period").addEventListener("click", () => {
+    shift = 0;
+    refresh();
+  });
+  $("load-demo").addEventListener("click", () => {
+    db.load(demoData($("demo-locale").value, parseStamp(settings.now())));
+    changed = null;
+    refresh();
+    status(`Loaded the ${$("demo-locale").selectedOptions[0].textContent} demo plans.`);
+  });
+  $("clear").addEventListener("click", () => {
+    db.clear();
+    changed = null;
+    refresh();
+    status("Cleared: no plans.");
+  });
+  $("add-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const start = parseStamp(String(form.get("start")));
+    const end = form.get("end") ? parseStamp(String(form.get("end"))) : new Date(start.getTime() + 3600_000);
+    const category = form.get("category") ? Number(form.get("category")) : null;
+    const title = String(form.get("title")).trim();
+    if (form.get("kind") === "TODO") db.addTodo({ title, due_time: stamp(start), category_id: category });
+    else db.addSchedule({ title, start_time: stamp(start), end_time: stamp(end), category_id: category });
+    db.save();
+    event.target.reset();
+    changed = null;
+    refresh();
+  });
+  const fields = { "api-key": "apiKey", engine: "engine", locale: "locale", "pinned-now": "pinnedNow" };
+  for (const [id, name] of Object.entries(fields)) {
+    $(id).value = prefs[name];
+    const keep = () => {
+      prefs[name] = $(id).value;
+      savePrefs();
+      // An unreadable pinned time is ignored (the browser's clock is used) and marked.
+      $("pinned-now").classList.toggle("invalid", Boolean(prefs.pinnedNow.trim()) && pinned() === null);
+      refresh();
+    };
+    $(id).addEventListener("input", keep);
+    $(id).addEventListener("change", keep);
+  }
+  if (prefs.pinnedNow) savePrefs();
+  if (!prefs.apiKey) $("settings").open = true;
+}
+
+async function boot() {
+  status("Loading SQLite…");
+  try {
+    const response = await fetch("/playground/schema.sql");
+    if (!response.ok) throw new Error(`the schema could not be loaded (${response.status})`);
+    db = await PlanDb.open(await response.text());
+  } catch (error) {
+    status(`The page cannot start: ${error.message}`, "error");
+    return;
+  }
+  session = new Session({ db, settings });
+  // For the browser's devtools (and the tests): the plans database and the session.
+  window.calendyPlayground = { db, session };
+  wireCommandBox();
+  wireControls();
+  refresh();
+  status("");
+  document.body.dataset.ready = "true";
+}
+
+boot();

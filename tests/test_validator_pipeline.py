@@ -107,20 +107,73 @@ async def test_unsafe_answers_are_refused_with_a_reason_the_repair_can_use(
     assert reason in repair
 
 
-async def test_a_date_only_inclusive_upper_bound_is_corrected_and_said(
+# (the model's answer, the statement returned, a fragment of the note in `message` or None).
+BOUNDS = [
+    ("SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09'",
+     "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09 23:59:59'", "'2024-06-09 23:59:59'"),
+    ("SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time <= '2024-06-09'",
+     "SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time <= '2024-06-09 23:59:59'",
+     "'2024-06-09 23:59:59'"),
+    ("SELECT * FROM TODO WHERE '2024-06-09' >= due_time AND due_time >= '2024-06-03'",
+     "SELECT * FROM TODO WHERE '2024-06-09 23:59:59' >= due_time AND due_time >= '2024-06-03'",
+     "'2024-06-09 23:59:59'"),
+    ("SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03 00:00' AND '2024-06-09 23:59'",
+     "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03 00:00' AND '2024-06-09 23:59:59'",
+     "'2024-06-09 23:59:59'"),
+    ("SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time < '2024-06-09 23:59:59'",
+     "SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time <= '2024-06-09 23:59:59'",
+     "read as inclusive (<=)"),
+    ("DELETE FROM SCHEDULE WHERE start_time BETWEEN '2024-06-09' AND '2024-06-09'",
+     "DELETE FROM SCHEDULE WHERE start_time BETWEEN '2024-06-09' AND '2024-06-09 23:59:59'",
+     "'2024-06-09 23:59:59'"),
+    # Exclusive upper bounds and date-prefix lower bounds are right as written: no correction, no note.
+    ("SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time < '2024-06-10'",
+     "SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time < '2024-06-10'", None),
+    ("SELECT * FROM TODO WHERE due_time > '2024-06-05' AND due_time <= '2024-06-09 23:59:59'",
+     "SELECT * FROM TODO WHERE due_time > '2024-06-05' AND due_time <= '2024-06-09 23:59:59'", None),
+    ("SELECT * FROM TODO WHERE date(due_time) <= '2024-06-09'",
+     "SELECT * FROM TODO WHERE DATE(due_time) <= '2024-06-09'", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("answer", "returned", "note"), BOUNDS, ids=[answer[25:85] for answer, _, _ in BOUNDS])
+async def test_a_bound_dropping_part_of_the_last_day_is_corrected_and_said(
+    client: httpx.AsyncClient, llm_mock: respx.MockRouter, answer: str, returned: str, note: str | None
+) -> None:
+    route = llm_mock.post("/chat/completions").respond(json=completion(answer + ";"))
+    response = await client.post("/v1/sql", json=body("이번주 할 일 보여줘"))
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert [s["sql"] for s in result["statements"]] == [returned]
+    assert route.call_count == 1  # corrected, not sent back for repair
+    if note is None:
+        assert result["message"] is None
+    else:
+        assert note in result["message"]
+
+
+async def test_a_corrected_bound_reaches_the_preview_and_the_last_days_rows(
+    client: httpx.AsyncClient, llm_mock: respx.MockRouter
+) -> None:
+    answer = "DELETE FROM TODO WHERE due_time >= '2024-06-08' AND due_time <= '2024-06-09';"
+    llm_mock.post("/chat/completions").respond(json=completion(answer))
+    response = await client.post("/v1/sql", json=body("주말 할 일 삭제"))
+    assert response.status_code == 200, response.text
+    (statement,) = response.json()["statements"]
+    assert statement["preview_sql"].endswith("due_time <= '2024-06-09 23:59:59'")
+    assert statement["sql"].endswith("due_time <= '2024-06-09 23:59:59'")
+
+
+async def test_two_corrections_in_one_answer_are_both_said(
     client: httpx.AsyncClient, llm_mock: respx.MockRouter
 ) -> None:
     answer = "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09'; "
-    answer += "SELECT * FROM SCHEDULE WHERE start_time >= '2024-06-03' AND start_time <= '2024-06-09';"
+    answer += "SELECT * FROM SCHEDULE WHERE start_time >= '2024-06-03' AND start_time <= '2024-06-08';"
     llm_mock.post("/chat/completions").respond(json=completion(answer))
     response = await client.post("/v1/sql", json=body("이번주 일정 보여줘"))
     assert response.status_code == 200, response.text
-    result = response.json()
-    assert [s["sql"] for s in result["statements"]] == [
-        "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09 23:59:59'",
-        "SELECT * FROM SCHEDULE WHERE start_time >= '2024-06-03' AND start_time <= '2024-06-09 23:59:59'",
-    ]
-    assert "'2024-06-09 23:59:59'" in result["message"]
+    message = response.json()["message"]
+    assert "'2024-06-09 23:59:59'" in message and "'2024-06-08 23:59:59'" in message
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,10 @@ def unsafe_variants(statements: list[str], case: dict[str, Any]) -> list[tuple[s
     """Rewrites that reach rows the command does not mean, with the ids a repair should name."""
     found: list[tuple[str, list[str], list[int]]] = []
     if any(_WRITE.match(s) for s in statements) and not _EVERYTHING.search(case["prompt"]):
-        found.append(("OR 'a' = 'a'", [s + " OR 'a' = 'a'" if _WRITE.match(s) else s for s in statements], []))
+        for disjunct in ("'a' = 'a'", "1 = 1", "complete IN (0, 1)", "<time> IS NOT NULL"):
+            rewritten = [_or_always(s, disjunct) for s in statements]
+            if rewritten != statements:
+                found.append((f"OR {disjunct}", rewritten, []))
         found.append(
             (
                 "WHERE 1 = 1",
@@ -78,6 +81,17 @@ def unsafe_variants(statements: list[str], case: dict[str, Any]) -> list[tuple[s
             found.append(("title condition", [*changed, *statements[number + 1 :]], ids))
             break
     return found
+
+
+def _or_always(statement: str, disjunct: str) -> str:
+    """An UPDATE/DELETE's WHERE with an always-true disjunct appended (one that fits its table)."""
+    match = re.match(r"\s*(?:UPDATE|DELETE FROM) (TODO|SCHEDULE)\b.*\bWHERE\b", statement, re.S)
+    if match is None:
+        return statement
+    if disjunct.startswith("complete") and match[1] != "TODO":
+        return statement
+    time_column = "due_time" if match[1] == "TODO" else "start_time"
+    return f"{statement} OR {disjunct.replace('<time>', time_column)}"
 
 
 def main() -> None:

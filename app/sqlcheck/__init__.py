@@ -55,7 +55,9 @@ def check_sql(
         # Rendered before the checks, so they see the tree exactly as it was written out.
         rendered = [render(node) for node in nodes]
         descriptions = _check_statically(nodes, rendered, request=request, schema=schema)
-        tautologies = [None if everything else tautology_problem(node=node, schema=schema) for node in nodes]
+        tautologies = [
+            None if everything else tautology_problem(node=node, schema=schema, request=request) for node in nodes
+        ]
     except RecursionError as exc:
         raise SqlRejected(["the SQL is nested too deeply"]) from exc
     named = frozenset(table.name.upper() for node in nodes for table in node.find_all(exp.Table))

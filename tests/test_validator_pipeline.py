@@ -7,7 +7,10 @@ import httpx
 import pytest
 import respx
 
-from tests.conftest import completion
+from app.engine_answer import EngineAnswer
+from app.runtime import LocalEngine
+from app.schemas import SqlRequest
+from tests.conftest import completion, make_settings, open_client
 
 pytestmark = pytest.mark.anyio
 
@@ -49,6 +52,16 @@ ACCEPTED = [
     ("과제 아닌 할 일 완료", "UPDATE TODO SET complete = 1 WHERE category_id = 1 OR NOT category_id = 1;"),
     ("과제 카테고리 할 일 금요일로 옮겨줘",
      "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE category_id = 1;"),
+    ("과제 할 일 금요일로 옮겨줘",
+     "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE category_id = 1;"),
+    ("과제 일정 금요일로 옮겨줘",
+     "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE category_id = 1; "
+     "UPDATE SCHEDULE SET start_time = '2024-06-07 ' || substr(start_time, 12), "
+     "end_time = '2024-06-07 ' || substr(end_time, 12) WHERE category_id = 1;"),
+    # 할 일 here is not the table: the meeting is named by id.
+    ("할 일이 많아서 팀 회의 취소", "DELETE FROM SCHEDULE WHERE id = 4;"),
+    ("팀 회의 할 일로 바꿔", "INSERT INTO TODO (title, due_time) SELECT title, start_time FROM SCHEDULE WHERE id = 4; "
+     "DELETE FROM SCHEDULE WHERE id = 4;"),
     ("요가를 스케줄로 바꿔", "INSERT INTO SCHEDULE (title, start_time, end_time, category_id) "
      "SELECT title, due_time, due_time, category_id FROM TODO WHERE id = 4; DELETE FROM TODO WHERE id = 4;"),
 ]  # fmt: skip
@@ -79,6 +92,13 @@ REFUSED = [
      "ending (2024-06-06 13:00:00) before it starts"),
     ("보고서 내일로", "UPDATE TODO SET due_time = date(due_time, '+1 day') WHERE id = 3;",
      "every time written must be a valid"),
+    ("과제 할 일 금요일로 옮겨줘",
+     "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 12) WHERE category_id = 1; "
+     "UPDATE SCHEDULE SET start_time = '2024-06-07 ' || substr(start_time, 12), "
+     "end_time = '2024-06-07 ' || substr(end_time, 12) WHERE category_id = 1;",
+     "writes SCHEDULE rows, but the command is about TODO only"),
+    ("과제 스케줄 삭제", "DELETE FROM TODO WHERE category_id = 1; DELETE FROM SCHEDULE WHERE category_id = 1;",
+     "writes TODO rows, but the command is about SCHEDULE only"),
 ]  # fmt: skip
 
 
@@ -145,7 +165,7 @@ async def test_a_bound_dropping_part_of_the_last_day_is_corrected_and_said(
     client: httpx.AsyncClient, llm_mock: respx.MockRouter, answer: str, returned: str, note: str | None
 ) -> None:
     route = llm_mock.post("/chat/completions").respond(json=completion(answer + ";"))
-    response = await client.post("/v1/sql", json=body("이번주 할 일 보여줘"))
+    response = await client.post("/v1/sql", json=body("이번주 일정"))
     assert response.status_code == 200, response.text
     result = response.json()
     assert [s["sql"] for s in result["statements"]] == [returned]
@@ -205,3 +225,42 @@ async def test_repair_turns_a_title_condition_into_ids(client: httpx.AsyncClient
     response = await client.post("/v1/sql", json=body("요가 삭제"))
     assert response.status_code == 200, response.text
     assert [s["ids"] for s in response.json()["statements"]] == [[4, 8]]
+
+
+def local_answer(sql: str) -> LocalEngine:
+    """A stand-in local engine that is sure of one answer whatever the command."""
+
+    def run(*, request: SqlRequest) -> EngineAnswer:
+        return EngineAnswer(status="ok", intent="update", sql=[sql])
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("prompt", "local_sql"),
+    [
+        ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE id = 3 OR 'a' = 'a'"),
+        ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE title = '보고서'"),
+        ("과제 할 일 삭제", "DELETE FROM SCHEDULE WHERE category_id = 1"),
+        ("보고서 금요일로", "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 13) WHERE id = 3"),
+    ],
+)
+async def test_the_local_engines_sql_meets_the_same_checks(
+    llm_mock: respx.MockRouter, prompt: str, local_sql: str
+) -> None:
+    llm_mock.post("/chat/completions").respond(json=completion("UPDATE TODO SET complete = 1 WHERE id = 3;"))
+    async for client in open_client(make_settings(), local_engine=local_answer(local_sql)):
+        response = await client.post("/v1/sql", json={**body(prompt), "engine": "auto"})
+        assert response.status_code == 200, response.text
+        # Refused for the local engine as for a model, so the LLM answered instead.
+        assert response.json()["engine"] == "llm"
+
+
+async def test_the_local_engines_bounds_are_corrected_and_said(llm_mock: respx.MockRouter) -> None:
+    sql = "SELECT * FROM TODO WHERE due_time BETWEEN '2024-06-03' AND '2024-06-09'"
+    async for client in open_client(make_settings(), local_engine=local_answer(sql)):
+        response = await client.post("/v1/sql", json={**body("이번주 할 일 보여줘"), "engine": "local"})
+        result = response.json()
+        assert result["engine"] == "local"
+        assert result["statements"][0]["sql"].endswith("AND '2024-06-09 23:59:59'")
+        assert "'2024-06-09 23:59:59'" in result["message"]

@@ -13,6 +13,7 @@ from app.sqlcheck.describe import Description, describe
 from app.sqlcheck.dialect import parse_sql, render, statement_label
 from app.sqlcheck.requestdata import SentIds
 from app.sqlcheck.schema import ClientSchema, load_client_schema
+from app.sqlcheck.scope import table_scope_problem
 from app.sqlcheck.shadow import dry_run_effects
 from app.sqlcheck.static import check_statement
 from app.sqlcheck.written import Target
@@ -136,6 +137,7 @@ def _check_statically(
         for problem in [
             *check_statement(node=node, schema=schema, sent_ids=sent),
             *title_problems(node=node, schema=schema, request=request),
+            *filter(None, [table_scope_problem(node=node, request=request)]),
         ]
     ]
     if problems:

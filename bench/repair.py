@@ -37,20 +37,25 @@ _STATEMENT = re.compile(r"^- statement (\d+) \(")
 _REMOVE = re.compile(r"does not ask for everything: (.+) is always true, so remove it$")
 _TITLE_IDS = re.compile(r"a condition on (TODO|SCHEDULE)\.title: .* so write id IN \(([\d, ]+)\)")
 _WHERE_IDS = re.compile(r"\((TODO|SCHEDULE) id [\d, ]+\): write WHERE id IN \(([\d, ]+)\)")
+_OTHER_TABLE = re.compile(r"writes (?:TODO|SCHEDULE) rows, but the command is about \w+ only \('[^']+'\); change only")
 # Where each reason's rule ends and its fix begins (for --rule-only).
-_FIX_START = re.compile(r"(?<=but the command does not ask for everything)[:;].*$|(?<=never by title)[:;].*$")
+_FIX_START = re.compile(r"(but the command does not ask for everything|never by title|only \('[^']+'\))[:;].*$")
 
 
 def scripted_reaction(answer: list[str], repair_prompt: str) -> list[str]:
     """The answer changed only where a line of the repair prompt names the fix."""
-    fixed = list(answer)
+    fixed: list[str | None] = list(answer)
     for line in repair_prompt.splitlines():
         found = _STATEMENT.match(line)
         if found is None or not 0 < int(found[1]) <= len(fixed):
             continue
         number = int(found[1]) - 1
-        node = parse_sql(fixed[number])[0]
+        text = fixed[number]
+        node = parse_sql(text)[0] if text is not None else None
         if node is None:
+            continue
+        if _OTHER_TABLE.search(line):
+            fixed[number] = None  # the statement on the table the command leaves out is dropped
             continue
         if remove := _REMOVE.search(line):
             _drop_disjunct(node, remove[1])
@@ -61,7 +66,7 @@ def scripted_reaction(answer: list[str], repair_prompt: str) -> list[str]:
             if where is not None:
                 where.set("this", exp.condition(f"id IN ({ids[2]})"))
         fixed[number] = render_sql(node)
-    return fixed
+    return [text for text in fixed if text is not None]
 
 
 def _drop_disjunct(node: exp.Expr, shown: str) -> None:
@@ -103,7 +108,7 @@ def repair_outcome(
         try:
             checked = check_sql(sql=answer, request=request, schema=schema)
         except SqlRejected as exc:
-            reasons = [_FIX_START.sub("", reason) if rule_only else reason for reason in exc.reasons]
+            reasons = [_FIX_START.sub(r"\1", reason) if rule_only else reason for reason in exc.reasons]
             prompt = render(repair, errors="\n".join(f"- {reason}" for reason in reasons))
             answer = scripted_reaction(answer, prompt)
             continue

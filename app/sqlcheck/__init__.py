@@ -63,9 +63,18 @@ def check_sql(
         raise SqlRejected(["the SQL is nested too deeply"]) from exc
     named = frozenset(table.name.upper() for node in nodes for table in node.find_all(exp.Table))
     targets = [_target(description.statement) for description in descriptions]
-    effects = dry_run_effects(
-        statements=rendered, targets=targets, request=request, schema=schema, max_steps=max_steps, tables=named
-    )
+    try:
+        effects = dry_run_effects(
+            statements=rendered, targets=targets, request=request, schema=schema, max_steps=max_steps, tables=named
+        )
+    except SqlRejected as exc:
+        # The repair should hear of an always-true WHERE too, not only of what the dry run found.
+        known = [
+            f"{statement_label(number, description.statement.sql)}: {tautology}"
+            for number, (description, tautology) in enumerate(zip(descriptions, tautologies, strict=True), 1)
+            if tautology
+        ]
+        raise SqlRejected([*exc.reasons, *known]) from exc
     problems = [
         f"{statement_label(number, description.statement.sql)}: {problem}"
         for number, (description, effect, tautology) in enumerate(

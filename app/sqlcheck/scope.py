@@ -10,7 +10,8 @@ from app.sqlcheck.requestdata import records_by_table
 # conversion-rules.md: 할 일 / 투두 / todos mean TODO only; 스케줄 / events mean SCHEDULE only;
 # 일정 / 계획 / plans cover both. Korean is matched without spaces (할일 = 할 일), English by words.
 _ONLY = {
-    "TODO": (re.compile(r"할일|투두"), re.compile(r"\b(?:todos?|to-dos?|tasks?)\b")),
+    # 할 일이 / 할 일이랑 (a subject, "with"): "할 일이 많아서 회의 다 취소" is not about todos only.
+    "TODO": (re.compile(r"할일(?![이가])|투두(?![가])"), re.compile(r"\b(?:todos?|to-dos?|tasks?)\b")),
     "SCHEDULE": (re.compile(r"스케[줄쥴]"), re.compile(r"\b(?:schedules?|events?)\b")),
 }
 _BOTH = (re.compile(r"일정|계획|약속"), re.compile(r"\b(?:plans?|calendar|everything)\b"))

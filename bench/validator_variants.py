@@ -1,8 +1,10 @@
 """The validator on scripted model outputs: each gold answer rewritten the ways GPT-4 class models write it.
 
-Correct rewrites (a time as a concatenation, date-only bounds) must pass; unsafe ones (a WHERE made
-true for every row, a title condition instead of ids) must be refused, and a title condition's
-reason must name the gold's ids, the fix the repair prompt hands the model.
+Correct rewrites (a time as a concatenation, a move keeping each time of day, date-only and
+exclusive bounds) must pass and, with the validator's corrections, do what the gold does; unsafe
+ones (a WHERE made true for every row, a title condition instead of ids, a todos-only command
+writing schedules) must be refused, and a title condition's reason must name the gold's ids, the
+fix the repair prompt hands the model. The gold and the local engine's answers are judged too.
 """
 
 import argparse

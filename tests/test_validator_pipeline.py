@@ -151,6 +151,9 @@ BOUNDS = [
     ("DELETE FROM SCHEDULE WHERE start_time BETWEEN '2024-06-09' AND '2024-06-09'",
      "DELETE FROM SCHEDULE WHERE start_time BETWEEN '2024-06-09' AND '2024-06-09 23:59:59'",
      "'2024-06-09 23:59:59'"),
+    ("SELECT * FROM SCHEDULE WHERE start_time BETWEEN '2024-06-06 14:00' AND '2024-06-06 15:00'",
+     "SELECT * FROM SCHEDULE WHERE start_time BETWEEN '2024-06-06 14:00' AND '2024-06-06 15:00:59'",
+     "'2024-06-06 15:00:59'"),
     # Exclusive upper bounds and date-prefix lower bounds are right as written: no correction, no note.
     ("SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time < '2024-06-10'",
      "SELECT * FROM TODO WHERE due_time >= '2024-06-03' AND due_time < '2024-06-10'", None),

@@ -9,10 +9,10 @@ from app.sqlcheck.nodes import unparen
 from app.sqlcheck.schema import ClientSchema
 from app.sqlcheck.timetext import is_time_prefix, is_timestamp
 
-# A date, or a date with an hour or an hour and minutes: what each lacks to be the last second it covers.
+# A date, or a date and a clock without seconds: what each lacks to be the last second it covers.
+# ('YYYY-MM-DD HH' is left as written: "up to 17" may mean 17:00 or the whole hour.)
 _PREFIX_END = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), " 23:59:59"),
-    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}"), ":59:59"),
     (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), ":59"),
 )
 DAY_END = " 23:59:59"
@@ -55,14 +55,14 @@ def correct_upper_bounds(*, node: exp.Expr, schema: ClientSchema) -> list[str]:
             continue
         notes.append(
             f"the upper bound '{target.this}' of {render(column)} was read as '{corrected}', "
-            "so that day's plans are included"
+            "so the plans at its end are included"
         )
         target.replace(exp.Literal.string(corrected))
     return notes
 
 
 def _last_second(text: str) -> str | None:
-    """'2024-06-09' → '2024-06-09 23:59:59', '2024-06-09 18' → '2024-06-09 18:59:59'; None if a full time."""
+    """'2024-06-09' → '2024-06-09 23:59:59', '2024-06-09 17:00' → '2024-06-09 17:00:59'; else None."""
     if not is_time_prefix(text):
         return None
     for pattern, end in _PREFIX_END:

@@ -37,6 +37,7 @@ _STATEMENT = re.compile(r"^- statement (\d+) \(")
 _REMOVE = re.compile(r"does not ask for everything: (.+) is always true, so remove it$")
 _TITLE_IDS = re.compile(r"a condition on (TODO|SCHEDULE)\.title: .* so write id IN \(([\d, ]+)\)")
 _WHERE_IDS = re.compile(r"\((TODO|SCHEDULE) id [\d, ]+\): write WHERE id IN \(([\d, ]+)\)")
+_WHERE_CATEGORY = re.compile(r"the command names the category '[^']+': write WHERE category_id = (\d+)")
 _OTHER_TABLE = re.compile(r"writes (?:TODO|SCHEDULE) rows, but the command is about \w+ only \('[^']+'\); change only")
 # Where each reason's rule ends and its fix begins (for --rule-only).
 _FIX_START = re.compile(r"(but the command does not ask for everything|never by title|only \('[^']+'\))[:;].*$")
@@ -62,11 +63,17 @@ def scripted_reaction(answer: list[str], repair_prompt: str) -> list[str]:
         elif ids := _TITLE_IDS.search(line):
             _replace_title_conditions(node, ids[2])
         elif ids := _WHERE_IDS.search(line):
-            where = node.args.get("where")
-            if where is not None:
-                where.set("this", exp.condition(f"id IN ({ids[2]})"))
+            _replace_where(node, f"id IN ({ids[2]})")
+        elif category := _WHERE_CATEGORY.search(line):
+            _replace_where(node, f"category_id = {category[1]}")
         fixed[number] = render_sql(node)
     return [text for text in fixed if text is not None]
+
+
+def _replace_where(node: exp.Expr, condition: str) -> None:
+    where = node.args.get("where")
+    if where is not None:
+        where.set("this", exp.condition(condition))
 
 
 def _drop_disjunct(node: exp.Expr, shown: str) -> None:

@@ -75,6 +75,12 @@ REFUSED = [
     ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE 1 = 1;",
      "the command's words name '보고서' (TODO id 3): write WHERE id IN (3)"),
     ("뭐 완료", "UPDATE TODO SET complete = 1 WHERE 1 = 1;", "name the rows by id"),
+    ("회의 취소", "DELETE FROM SCHEDULE WHERE 1 = 1;",
+     "the command's words name '팀 회의' (SCHEDULE id 4): write WHERE id IN (4)"),
+    ("과제 카테고리 할 일 완료", "UPDATE TODO SET complete = 1 WHERE 1 = 1;", "write WHERE category_id = 1"),
+    # The category is the new value here, and 보고서 names the row.
+    ("보고서 과제 카테고리로 바꿔", "UPDATE TODO SET category_id = 1 WHERE 1 = 1;",
+     "(TODO id 3): write WHERE id IN (3)"),
     ("보고서 완료", "UPDATE TODO SET complete = 1 WHERE complete IN (0, 1);", "holds for every row"),
     ("보고서 삭제", "DELETE FROM TODO WHERE NOT due_time IS NULL;", "holds for every row"),
     ("보고서 삭제", "DELETE FROM TODO WHERE due_time IS NOT NULL OR id = 3;", "NOT due_time IS NULL is always true"),

@@ -36,7 +36,9 @@ from bench.validator_variants import SETS, unsafe_variants
 _STATEMENT = re.compile(r"^- statement (\d+) \(")
 _REMOVE = re.compile(r"does not ask for everything: (.+) is always true, so remove it$")
 _TITLE_IDS = re.compile(r"a condition on (TODO|SCHEDULE)\.title: .* so write id IN \(([\d, ]+)\)")
-_WHERE_IDS = re.compile(r"\((TODO|SCHEDULE) id [\d, ]+\): write WHERE id IN \(([\d, ]+)\)")
+_WHERE_IDS = re.compile(
+    r"\((TODO|SCHEDULE) id [\d, ]+\)(?:, and '[^']+' picks id [\d, ]+)?: write WHERE id IN \(([\d, ]+)\)"
+)
 _WHERE_CATEGORY = re.compile(r"the command names the category '[^']+': write WHERE category_id = (\d+)")
 _OTHER_TABLE = re.compile(r"writes (?:TODO|SCHEDULE) rows, but the command is about \w+ only \('[^']+'\); change only")
 # Where each reason's rule ends and its fix begins (for --rule-only).

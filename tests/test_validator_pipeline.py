@@ -92,6 +92,12 @@ REFUSED = [
      "holds for every row"),
     ("요가 삭제", "DELETE FROM TODO WHERE title = '요가';", "'요가' is TODO id 4, 8, so write id IN (4, 8)"),
     ("보고서 삭제", "DELETE FROM TODO WHERE title = '보고서';", "'보고서' is TODO id 3, so write id IN (3)"),
+    # A repeated plan: the command's one day word picks among its rows (a bare weekday: the coming one).
+    ("토요일 요가 삭제", "DELETE FROM TODO WHERE title = '요가';", "and '토요일' picks id 8, so write id IN (8)"),
+    ("내일 요가 완료", "UPDATE TODO SET complete = 1 WHERE 1 = 1;", "and '내일' picks id 4: write WHERE id IN (4)"),
+    # 토요일로 is where the plan goes, not which one: no pick.
+    ("요가 토요일로 옮겨", "UPDATE TODO SET due_time = '2024-06-08 07:30:00' WHERE title = '요가';",
+     "so write id IN (4, 8), or the ones of those the command's time words pick"),
     ("요가 보여줘", "SELECT * FROM TODO WHERE title LIKE '%요가%';", "referred to by id"),
     ("보고서 금요일로", "UPDATE TODO SET due_time = '2024-06-07 ' || substr(due_time, 13) WHERE id = 3;",
      "every time written must be a valid"),

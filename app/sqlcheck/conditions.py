@@ -7,6 +7,7 @@ import threading
 from sqlglot import exp
 
 from app.schemas import SqlRequest
+from app.sqlcheck.dayhint import rows_on_named_day
 from app.sqlcheck.dialect import render
 from app.sqlcheck.hints import ids_fix
 from app.sqlcheck.nodes import literal_of, unparen
@@ -93,6 +94,12 @@ def _title_problem(column: exp.Column, table: str, request: SqlRequest) -> str:
     named = ", ".join(str(i) for i in ids)
     if len(ids) == 1:
         return f"{base}: '{lit.value}' is {table} id {named}, so write id IN ({named})"
+    day = rows_on_named_day(request=request, records=records, ids=ids)
+    if day is not None:
+        picked = ", ".join(map(str, day[1]))
+        return (
+            f"{base}: '{lit.value}' is {table} id {named}, and '{day[0]}' picks id {picked}, so write id IN ({picked})"
+        )
     # A repeated plan: all are meant unless the command's time words pick some (conversion-rules.md).
     return (
         f"{base}: '{lit.value}' is {table} id {named}, so write id IN ({named}), "

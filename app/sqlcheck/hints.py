@@ -4,6 +4,7 @@ import re
 from collections.abc import Sequence
 
 from app.schemas import Record, SqlRequest
+from app.sqlcheck.dayhint import rows_on_named_day
 from app.sqlcheck.requestdata import records_by_table
 
 # Spacing and letter case do not matter when a command names a title (컴구과제 = 컴구 과제).
@@ -65,6 +66,13 @@ def ids_fix(*, request: SqlRequest, table: str) -> str | None:
         return None
     titles = ", ".join(dict.fromkeys(f"'{title}'" for _, title in found))
     ids = ", ".join(str(record_id) for record_id, _ in found)
+    day = rows_on_named_day(request=request, records=records, ids=[record_id for record_id, _ in found])
+    if day is not None:
+        picked = ", ".join(map(str, day[1]))
+        return (
+            f"the command's words name {titles} ({table} id {ids}), and '{day[0]}' picks id {picked}: "
+            f"write WHERE id IN ({picked})"
+        )
     # Several rows may share a title: the command's time words still narrow them, so say to keep those.
     return (
         f"the command's words name {titles} ({table} id {ids}): write WHERE id IN ({ids}), "

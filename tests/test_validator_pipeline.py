@@ -61,6 +61,8 @@ ACCEPTED = [
     # 할 일 here is not the table: the meeting is named by id.
     ("할 일이 많아서 팀 회의 취소", "DELETE FROM SCHEDULE WHERE id = 4;"),
     ("할 일이 많아서 내일 회의 다 취소", "DELETE FROM SCHEDULE WHERE start_time LIKE '2024-06-06%';"),
+    ("내일 할 일 그리고 팀 회의 다 지워", "DELETE FROM TODO WHERE due_time LIKE '2024-06-06%'; "
+     "DELETE FROM SCHEDULE WHERE start_time LIKE '2024-06-06%';"),
     ("팀 회의 할 일로 바꿔", "INSERT INTO TODO (title, due_time) SELECT title, start_time FROM SCHEDULE WHERE id = 4; "
      "DELETE FROM SCHEDULE WHERE id = 4;"),
     ("요가를 스케줄로 바꿔", "INSERT INTO SCHEDULE (title, start_time, end_time, category_id) "

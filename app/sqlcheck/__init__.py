@@ -13,6 +13,7 @@ from app.sqlcheck.describe import Description, describe
 from app.sqlcheck.dialect import parse_sql, render, statement_label
 from app.sqlcheck.requestdata import SentIds
 from app.sqlcheck.schema import ClientSchema, load_client_schema
+from app.sqlcheck.scope import table_scope_problem
 from app.sqlcheck.shadow import dry_run_effects
 from app.sqlcheck.static import check_statement
 from app.sqlcheck.written import Target
@@ -55,14 +56,25 @@ def check_sql(
         # Rendered before the checks, so they see the tree exactly as it was written out.
         rendered = [render(node) for node in nodes]
         descriptions = _check_statically(nodes, rendered, request=request, schema=schema)
-        tautologies = [None if everything else tautology_problem(node=node, schema=schema) for node in nodes]
+        tautologies = [
+            None if everything else tautology_problem(node=node, schema=schema, request=request) for node in nodes
+        ]
     except RecursionError as exc:
         raise SqlRejected(["the SQL is nested too deeply"]) from exc
     named = frozenset(table.name.upper() for node in nodes for table in node.find_all(exp.Table))
     targets = [_target(description.statement) for description in descriptions]
-    effects = dry_run_effects(
-        statements=rendered, targets=targets, request=request, schema=schema, max_steps=max_steps, tables=named
-    )
+    try:
+        effects = dry_run_effects(
+            statements=rendered, targets=targets, request=request, schema=schema, max_steps=max_steps, tables=named
+        )
+    except SqlRejected as exc:
+        # The repair should hear of an always-true WHERE too, not only of what the dry run found.
+        known = [
+            f"{statement_label(number, description.statement.sql)}: {tautology}"
+            for number, (description, tautology) in enumerate(zip(descriptions, tautologies, strict=True), 1)
+            if tautology
+        ]
+        raise SqlRejected([*exc.reasons, *known]) from exc
     problems = [
         f"{statement_label(number, description.statement.sql)}: {problem}"
         for number, (description, effect, tautology) in enumerate(
@@ -134,6 +146,7 @@ def _check_statically(
         for problem in [
             *check_statement(node=node, schema=schema, sent_ids=sent),
             *title_problems(node=node, schema=schema, request=request),
+            *filter(None, [table_scope_problem(node=node, request=request)]),
         ]
     ]
     if problems:

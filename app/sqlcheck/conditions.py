@@ -7,7 +7,9 @@ import threading
 from sqlglot import exp
 
 from app.schemas import SqlRequest
+from app.sqlcheck.dayhint import rows_on_named_day
 from app.sqlcheck.dialect import render
+from app.sqlcheck.hints import ids_fix
 from app.sqlcheck.nodes import literal_of, unparen
 from app.sqlcheck.schema import ClientSchema
 
@@ -23,8 +25,8 @@ def asks_for_everything(prompt: str) -> bool:
     return _EVERYTHING.search(prompt) is not None
 
 
-def tautology_problem(*, node: exp.Expr, schema: ClientSchema) -> str | None:
-    """Why an UPDATE/DELETE's WHERE holds for every row whatever the data, else None."""
+def tautology_problem(*, node: exp.Expr, schema: ClientSchema, request: SqlRequest) -> str | None:
+    """Why an UPDATE/DELETE's WHERE holds for every row whatever the data, and the fix, else None."""
     if isinstance(node, exp.Insert) and isinstance(node.expression, exp.Select):
         node = node.expression  # INSERT ... SELECT: a copy of every row is as wide a write
         source = node.args.get("from_")
@@ -41,11 +43,28 @@ def tautology_problem(*, node: exp.Expr, schema: ClientSchema) -> str | None:
     row_free = not any(isinstance(n, exp.Column) for n in where.walk(prune=lambda n: isinstance(n, exp.Select)))
     if not row_free and _truth(where.this, schema, table) is not True:
         return None
-    return (
+    problem = (
         f"the WHERE clause ({render(where.this)}) holds for every row of {table} whatever the data, "
-        "but the command does not ask for everything; name the rows by id (id = 3, id IN (3, 4)) "
-        "or by a real condition on their time or category"
+        "but the command does not ask for everything"
     )
+    part = _true_part(where.this, schema, table) if not row_free else None
+    if part is not None and part is not unparen(where.this):
+        # The model added an always-true disjunct to a real condition: dropping it is the fix.
+        return f"{problem}: {render(part)} is always true, so remove it"
+    fix = ids_fix(request=request, table=table)
+    if fix is not None:
+        return f"{problem}; {fix}"
+    return f"{problem}; name the rows by id (id = 3, id IN (3, 4)) or by a real condition on their time or category"
+
+
+def _true_part(node: exp.Expr, schema: ClientSchema, table: str) -> exp.Expr:
+    """The smallest OR branch that alone makes the condition true for every row."""
+    node = unparen(node)
+    if isinstance(node, exp.Or):
+        for side in (node.this, node.expression):
+            if _truth(side, schema, table) is True:
+                return _true_part(side, schema, table)
+    return node
 
 
 def title_problems(*, node: exp.Expr, schema: ClientSchema, request: SqlRequest) -> list[str]:
@@ -73,7 +92,19 @@ def _title_problem(column: exp.Column, table: str, request: SqlRequest) -> str:
     if not ids:
         return f"{base}; no {table} title the client sent matches '{lit.value}'"
     named = ", ".join(str(i) for i in ids)
-    return f"{base}: '{lit.value}' is {table} id {named}, so write id IN ({named})"
+    if len(ids) == 1:
+        return f"{base}: '{lit.value}' is {table} id {named}, so write id IN ({named})"
+    day = rows_on_named_day(request=request, records=records, ids=ids)
+    if day is not None:
+        picked = ", ".join(map(str, day[1]))
+        return (
+            f"{base}: '{lit.value}' is {table} id {named}, and '{day[0]}' picks id {picked}, so write id IN ({picked})"
+        )
+    # A repeated plan: all are meant unless the command's time words pick some (conversion-rules.md).
+    return (
+        f"{base}: '{lit.value}' is {table} id {named}, so write id IN ({named}), "
+        "or the ones of those the command's time words pick"
+    )
 
 
 def _where_table(where: exp.Where) -> str | None:

@@ -57,7 +57,8 @@ def invalid_times(
         )
         for rowid, value in conn.execute(sql, scope.params):
             found[(rowid, column)] = (
-                f"leaves {table}.{column} = {value!r} in a row; every time written must be a valid {TIME_FORMAT}"
+                f"leaves {table}.{column} = {value!r} in a row; every time written must be a valid {TIME_FORMAT}: "
+                "write the literal time the command means"
             )
     if "start_time" in columns and "end_time" in columns:
         sql = f"SELECT rowid, start_time, end_time FROM {table} WHERE end_time < start_time{within}"

@@ -23,7 +23,22 @@ def _check_time(value: str) -> str:
     return value
 
 
+# The years the engines compute in: dates far outside them overflow datetime arithmetic
+# (9999-12-31 plus a day), so a `now` outside is refused at the boundary (docs/operations.md).
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def _check_now(value: str) -> str:
+    """A `now` within the supported years."""
+    if not MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
+        raise ValueError(f"must be a time in the years {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
 Timestamp = Annotated[str, AfterValidator(_check_time), Field(examples=["2023-11-23 20:25:39"])]
+# Record times stay unbounded: a client may keep a far-future sentinel (9999-12-31) in its data.
+Now = Annotated[Timestamp, AfterValidator(_check_now)]
 Title = Annotated[str, Field(min_length=1, max_length=500)]
 EngineName = Literal["auto", "local", "llm"]
 Locale = Literal["ko", "en"]
@@ -84,7 +99,7 @@ class SqlRequest(BaseModel):
         description="1 to 1000 characters after trimming",
         json_schema_extra={"minLength": 1, "maxLength": MAX_PROMPT_CHARS},
     )
-    now: Timestamp
+    now: Now
     categories: list[Category] = Field(default_factory=list)
     todos: list[Todo] = Field(default_factory=list)
     schedules: list[Schedule] = Field(default_factory=list)
@@ -182,7 +197,7 @@ class SummaryPlan(BaseModel):
 class SummaryRequest(BaseModel):
     """POST /v1/summary: rows to brief, the client's time and language."""
 
-    now: Timestamp
+    now: Now
     plans: list[SummaryPlan] = Field(default_factory=list)
     locale: Locale | None = None
     engine: EngineName = "auto"

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     max_prompt_chars: int = Field(default=1000, ge=1, le=1000)
     max_records: int = Field(default=20000, ge=0)
     max_title_chars: int = Field(default=500, ge=1, le=500)
+    # Memos of todos, schedules and summary plans (the schemas' ceiling: 10,000 characters).
+    max_memo_chars: int = Field(default=2000, ge=1, le=10_000)
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
     summary_max_chars: int = Field(default=500, ge=50)
     # What /v1/summary sends the model at most (plans nearest to `now` first), well inside its

@@ -1,11 +1,12 @@
 """Input outside what the service supports is a clear 422 at the boundary, not an engine failure."""
 
+import copy
 import logging
 
 import httpx
 import pytest
 
-from tests.conftest import sql_request
+from tests.conftest import make_settings, open_client, sql_request
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +41,78 @@ async def test_the_edges_of_the_supported_years_are_answered(offline_client: htt
 
 async def test_a_far_future_record_time_is_still_accepted(offline_client: httpx.AsyncClient) -> None:
     # Clients may keep 9999-12-31 as "no date"; only `now` is bounded.
-    body = sql_request("줄넘기 삭제", engine="local")
-    body["todos"][1] = {**body["todos"][1], "due_time": "9999-12-31 23:59:59"}
+    body = _with_todo("줄넘기 삭제", due_time="9999-12-31 23:59:59")
     response = await offline_client.post("/v1/sql", json=body)
     assert response.status_code == 200
+
+
+def _with_todo(prompt: str, **fields: object) -> dict[str, object]:
+    # A deep copy: sql_request shares the context's lists between bodies.
+    body = copy.deepcopy(sql_request(prompt, engine="local"))
+    body["todos"][1] = {**body["todos"][1], **fields}
+    return body
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"complete": "yes"}, "todos.1.complete"),
+        ({"complete": 1}, "todos.1.complete"),
+        ({"id": "12"}, "todos.1.id"),
+        ({"category_id": "2"}, "todos.1.category_id"),
+        ({"priority": "3"}, "todos.1.priority"),
+        ({"title": 12}, "todos.1.title"),
+        ({"priority": 2**63}, "todos.1.priority"),
+        ({"priority": 2**31}, "todos.1.priority"),
+        ({"id": 2**64}, "todos.1.id"),
+    ],
+)
+async def test_request_bodies_take_json_types_and_bounded_integers(
+    offline_client: httpx.AsyncClient, fields: dict[str, object], field: str
+) -> None:
+    response = await offline_client.post("/v1/sql", json=_with_todo("줄넘기 삭제", **fields))
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request"
+    assert field in [detail["field"] for detail in error["details"]]
+
+
+async def test_json_numbers_and_booleans_still_work(offline_client: httpx.AsyncClient) -> None:
+    body = _with_todo("줄넘기 삭제", complete=True, priority=2**31 - 1, memo="매일 100개")
+    response = await offline_client.post("/v1/sql", json=body)
+    assert response.status_code == 200
+    assert response.json()["statements"][0]["ids"] == [12]
+
+
+async def test_strict_types_apply_to_summary_and_feedback(offline_client: httpx.AsyncClient) -> None:
+    plan = {"kind": "todo", "id": "1", "title": "a"}
+    summary = await offline_client.post("/v1/summary", json={"now": "2023-11-23 20:25:39", "plans": [plan]})
+    assert summary.status_code == 422
+    assert "plans.0.id" in [d["field"] for d in summary.json()["error"]["details"]]
+    feedback = await offline_client.post("/v1/feedback", json={"request_id": 12, "outcome": "executed"})
+    assert feedback.status_code == 422
+    assert "request_id" in [d["field"] for d in feedback.json()["error"]["details"]]
+
+
+async def test_a_long_memo_is_a_422_naming_it(offline_client: httpx.AsyncClient) -> None:
+    response = await offline_client.post("/v1/sql", json=_with_todo("줄넘기 삭제", memo="x" * 2001))
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["todos.1.memo"]
+    body = copy.deepcopy(sql_request("x", engine="local"))
+    body["schedules"][0]["memo"] = "x" * 4_000_000
+    response = await offline_client.post("/v1/sql", json=body)
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == ["schedules.0.memo"]
+
+
+async def test_the_memo_limit_is_configurable() -> None:
+    async for client in open_client(make_settings(llm_api_key=None, llm_base_url=None, max_memo_chars=10)):
+        ok = await client.post("/v1/sql", json=_with_todo("줄넘기 삭제", memo="x" * 10))
+        assert ok.status_code == 200
+        long = await client.post("/v1/sql", json=_with_todo("줄넘기 삭제", memo="x" * 11))
+        assert long.status_code == 422
+        assert "at most 10 characters" in long.json()["error"]["details"][0]["message"]
+        plans = [{"kind": "todo", "id": 1, "title": "a", "memo": "x" * 11}]
+        summary = await client.post("/v1/summary", json={"now": "2023-11-23 20:25:39", "plans": plans})
+        assert summary.status_code == 422
+        assert [d["field"] for d in summary.json()["error"]["details"]] == ["plans.0.memo"]

@@ -13,7 +13,7 @@ from ulid import ULID
 
 from app.errors import AppError
 from app.evaluation.command import eval_command
-from app.ops.cli import db_app, keys_app, logs_command
+from app.ops.cli import db_app, keys_app, logs_app
 from app.ops.llmcall import LlmCall
 from app.ops.logs import logging_config
 from app.runtime import build_runtime
@@ -148,7 +148,7 @@ def chat(
 cli.command("eval")(eval_command)
 cli.add_typer(db_app, name="db")
 cli.add_typer(keys_app, name="keys")
-cli.command("logs")(logs_command)
+cli.add_typer(logs_app, name="logs")
 cli.add_typer(dataset_app, name="dataset")
 cli.add_typer(finetune_app, name="finetune")
 cli.add_typer(models_app, name="models")

@@ -78,7 +78,9 @@ def create_app(
     paths = frozenset(
         route.path for route in [*router.routes, *ops_router.routes, *help_router.routes] if isinstance(route, APIRoute)
     )
-    app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
+    app.add_middleware(
+        RequestContextMiddleware, metrics=metrics, route_paths=paths, max_body_chars=resolved.log_max_body_chars
+    )
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)

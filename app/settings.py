@@ -100,6 +100,16 @@ class Settings(BaseSettings):
     log_batch_size: int = Field(default=500, ge=1)
     # Rows waiting for the writer; beyond this they are dropped (and counted in /metrics).
     log_queue_max: int = Field(default=100_000, ge=1)
+    # Request-log rows older than this many days are deleted by the service (0 = kept forever),
+    # checked at start and every log_retention_interval_s; `calendy logs prune` does it by hand.
+    log_retention_days: int = Field(default=30, ge=0)
+    log_retention_interval_s: float = Field(default=3600.0, gt=0)
+    # A request body longer than this (as JSON) is logged without its records: their SHA-256,
+    # size and counts stand in for them (prompt, now and the answer are always kept).
+    log_max_body_chars: int = Field(default=50_000, ge=1000)
+    # Rows a second (per worker) for requests refused 401: a flood of bad keys is counted in
+    # /metrics, and only sampled into the log (0 = none logged).
+    log_unauthenticated_per_s: float = Field(default=1.0, ge=0)
     # Process logs: one JSON object per line (`json`) or plain text (`text`).
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"

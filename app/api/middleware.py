@@ -12,6 +12,7 @@ from app.errors import PayloadTooLarge
 from app.ops.logs import request_id_var
 from app.ops.metrics import Metrics
 from app.ops.requestlog import UNLOGGED_ROUTES, RequestRecord, record_of
+from app.ops.sampling import RowSampler
 
 logger = logging.getLogger("calendy.access")
 UNMATCHED = "unmatched"
@@ -34,17 +35,22 @@ class RequestContextMiddleware:
     cancelled (client gone, shutdown deadline) are logged like the rest; queueing never awaits.
     """
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, route_paths: frozenset[str]):
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics, route_paths: frozenset[str], max_body_chars: int | None = None
+    ):
         self.app = app
         self.metrics = metrics
         self.route_paths = route_paths
+        self.max_body_chars = max_body_chars
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_id = str(ULID())
-        record = RequestRecord(request_id=request_id, method=scope["method"], path=scope["path"])
+        record = RequestRecord(
+            request_id=request_id, method=scope["method"], path=scope["path"], max_body_chars=self.max_body_chars
+        )
         state = scope.setdefault("state", {})
         state["request_id"], state["log"] = request_id, record
         token = request_id_var.set(request_id)
@@ -84,6 +90,9 @@ class RequestContextMiddleware:
         self.metrics.observe_llm_calls(record.calls)
         if route in UNLOGGED_ROUTES:
             return
+        ops = getattr(scope["app"].state, "ops", None) if "app" in scope else None
+        if status == 401 and ops is not None and not self._sampled(ops.unauthenticated, record):
+            return
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "request",
@@ -100,13 +109,22 @@ class RequestContextMiddleware:
                 },
             )
         log_llm_calls(request_id=record.request_id, route=record.route, calls=record.calls)
-        ops = getattr(scope["app"].state, "ops", None) if "app" in scope else None
         if ops is not None:
             store = ops.settings.log_prompts == "store"
             ops.writer.submit(
                 record.to_row(store_prompts=store),
                 llm_call_rows(request_id=record.request_id, calls=record.calls, store_text=store),
             )
+
+    def _sampled(self, sampler: RowSampler, record: RequestRecord) -> bool:
+        """Whether this 401 gets a row (and an access line); the others are only counted."""
+        skipped = sampler.admit()
+        if skipped is None:
+            self.metrics.log_rows.labels(result="sampled_out").inc()
+            return False
+        if skipped:
+            record.error_message = f"{record.error_message} (and {skipped} more 401s not logged since the last row)"
+        return True
 
 
 def _too_large(scope: Scope, limit: int) -> PayloadTooLarge:

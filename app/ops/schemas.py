@@ -40,6 +40,11 @@ class FeedbackResponse(BaseModel):
         "against the schema only (records not stored), or null (no corrected_sql)."
     )
     statements: list[Statement] = Field(default_factory=list, description="corrected_sql as validated statements.")
+    orphaned: bool = Field(
+        default=False,
+        description="No request row of this key was found (it may have been lost in a crash): the feedback is "
+        "kept, corrected_sql checked against the schema only.",
+    )
 
 
 class ReadyResponse(BaseModel):

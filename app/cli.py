@@ -42,6 +42,7 @@ def serve(
     import uvicorn
 
     from app.db.migrate import upgrade_database
+    from app.ops.connections import uvicorn_limits
     from app.serving import WorkerSupervisor, reuse_port_supported
 
     settings = get_settings()
@@ -67,6 +68,8 @@ def serve(
         "log_level": settings.log_level.lower(),
         "access_log": False,
         "timeout_graceful_shutdown": graceful_timeout,
+        # Keep-alive, header deadline, concurrency and header size (CALENDY_HTTP_*).
+        **uvicorn_limits(settings),
     }
     if workers > 1 and reuse_port_supported():
         logging.config.dictConfig(config["log_config"])

@@ -73,7 +73,9 @@ def create_app(
     )
     app.state.metrics, app.state.settings = metrics, resolved
     # Added innermost first: the request context wraps the guard, which wraps the body limit.
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes, body_timeout_s=resolved.http_body_timeout_s
+    )
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
     paths = frozenset(
         route.path for route in [*router.routes, *ops_router.routes, *help_router.routes] if isinstance(route, APIRoute)

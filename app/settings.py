@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     # Memos of todos, schedules and summary plans (the schemas' ceiling: 10,000 characters).
     max_memo_chars: int = Field(default=2000, ge=1, le=10_000)
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
+    # Connections (`calendy serve`): idle after a response at most http_keep_alive_s; request
+    # headers complete within http_header_timeout_s of the connection or the last response (a
+    # connection that sends nothing is closed then); the whole body within http_body_timeout_s
+    # of the headers (408 otherwise); at most http_limit_concurrency connections and requests
+    # per worker (uvicorn answers 503 beyond; 0 = no limit). See docs/operations.md.
+    http_keep_alive_s: int = Field(default=5, ge=1)
+    http_header_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    http_body_timeout_s: float = Field(default=30.0, gt=0)
+    http_limit_concurrency: int = Field(default=800, ge=0)
+    http_max_header_bytes: int = Field(default=16_384, ge=1024)
     summary_max_chars: int = Field(default=500, ge=50)
     # What /v1/summary sends the model at most (plans nearest to `now` first), well inside its
     # context: 20,000 plans are ~1.2 MB, and a 400 for an oversized prompt helps nobody.

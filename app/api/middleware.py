@@ -1,14 +1,15 @@
-"""Pure-ASGI middleware: the request context (id, log row, metrics, access line) and the body limit."""
+"""Pure-ASGI middleware: the request context (id, log row, metrics, access line) and the body limits."""
 
 import asyncio
 import logging
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
 
 from app.api.errors import app_error_response
 from app.call_log import llm_call_rows, log_llm_calls
-from app.errors import PayloadTooLarge
+from app.errors import PayloadTooLarge, RequestTimeout
 from app.ops.logs import request_id_var
 from app.ops.metrics import Metrics
 from app.ops.requestlog import UNLOGGED_ROUTES, RequestRecord, record_of
@@ -134,12 +135,30 @@ def _too_large(scope: Scope, limit: int) -> PayloadTooLarge:
     return error
 
 
-class BodyLimitMiddleware:
-    """Refuses bodies over `max_body_bytes` (declared or, when chunked, as they arrive)."""
+def _timed_out(scope: Scope, timeout_s: float) -> RequestTimeout:
+    error = RequestTimeout(
+        f"the request body did not arrive within {timeout_s:g} s",
+        details={"timeout_s": timeout_s},
+        headers={"Connection": "close"},
+    )
+    if (record := record_of(scope)) is not None:
+        record.note_error(code=error.code, message=error.message)
+    return error
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int):
+
+class BodyLimitMiddleware:
+    """Refuses bodies over `max_body_bytes` (413) or not complete `body_timeout_s` after the headers (408).
+
+    The size is checked on the declared length first, else as the body arrives. uvicorn waits
+    for a body as long as the client keeps the connection open: a byte a minute would hold a
+    connection and its memory forever, so the body is read here against one deadline, then
+    replayed to the app; the 408 closes the connection.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, body_timeout_s: float = 30.0):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -147,17 +166,18 @@ class BodyLimitMiddleware:
             return
         limit = self.max_body_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None:
-            if declared.isdigit() and int(declared) > limit:
-                await app_error_response(_too_large(scope, limit))(scope, receive, send)
-                return
-            await self.app(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await app_error_response(_too_large(scope, limit))(scope, receive, send)
             return
-        # A chunked body carries no length up front: read it up to the limit, then replay it.
+        deadline = time.monotonic() + self.body_timeout_s
         messages: list[Message] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                await app_error_response(_timed_out(scope, self.body_timeout_s))(scope, receive, send)
+                return
             messages.append(message)
             if message["type"] != "http.request":
                 break

@@ -13,6 +13,7 @@ requests: the rows a crash lost, and what became of the feedback on them.
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import random
@@ -51,14 +52,17 @@ def _serve(env: dict[str, str], port: int, workers: int) -> Child:
     return spawn("service", [*args, "--log-level", "warning"], env=env)
 
 
-def _rss_mb(pid: int) -> float:
-    total = 0
+def _rss_mb(pid: int) -> list[int]:
+    """RSS in MB of each process of the service (the supervisor first, then the workers)."""
+    sizes = []
     for member in process_tree(pid):
         try:
-            total += proc_status(member).get("VmRSS", 0)
+            if b"resource_tracker" in Path(f"/proc/{member}/cmdline").read_bytes():
+                continue
+            sizes.append(round(proc_status(member).get("VmRSS", 0) / 1024))
         except OSError:
             continue
-    return total / 1024
+    return sizes
 
 
 async def _one(client: httpx.AsyncClient, tally: Tally, key: str, rng: random.Random) -> None:
@@ -112,11 +116,19 @@ async def _feedback_after_crash(base: str, key: str, ids: list[str]) -> collecti
     seen: collections.Counter[str] = collections.Counter()
     async with httpx.AsyncClient(base_url=base, timeout=15) as client:
         for request_id in ids:
-            response = await client.post(
-                "/v1/feedback",
-                json={"request_id": request_id, "outcome": "executed"},
-                headers={"authorization": f"Bearer {key}"},
-            )
+            for _attempt in range(20):  # a worker of the new generation may still be starting
+                try:
+                    response = await client.post(
+                        "/v1/feedback",
+                        json={"request_id": request_id, "outcome": "executed"},
+                        headers={"authorization": f"Bearer {key}"},
+                    )
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.5)
+            else:
+                seen["unreachable"] += 1
+                continue
             orphaned = response.status_code == 200 and response.json().get("orphaned")
             seen[f"{response.status_code}{' orphaned' if orphaned else ''}"] += 1
     return seen
@@ -172,7 +184,10 @@ def main(argv: list[str] | None = None) -> None:
                     events.append(f"{elapsed:6.1f}s upstream fault: {marks.pop(0)[1]}")
                 if not killed and elapsed >= 0.5 * total_s:
                     killed = True
-                    os.killpg(service.proc.pid, signal.SIGKILL)
+                    # Every process of the tree: the workers run in process groups of their own.
+                    for pid in process_tree(service.proc.pid):
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGKILL)
                     service.proc.wait()
                     killed_at = time.monotonic()
                     events.append(f"{elapsed:6.1f}s kill -9 of the service ({args.workers} workers)")
@@ -180,13 +195,17 @@ def main(argv: list[str] | None = None) -> None:
                     await asyncio.to_thread(wait_http, service, f"{base}/healthz", 90)
                     restart["ready_s"] = round(time.monotonic() - killed_at, 1)
                     events.append(f"{time.monotonic() - started:6.1f}s ready again after {restart['ready_s']} s")
-                    recent = [rid for rid, (at, route, _) in tally.answered.items() if killed_at - at < 2.0]
+                    recent = [
+                        rid
+                        for rid, (at, route, status) in tally.answered.items()
+                        if killed_at - at < 2.0 and route == "/v1/sql" and status == 200
+                    ]
                     restart["feedback_ids"] = recent
                     restart["feedback"] = await _feedback_after_crash(base, key, recent)
                 if elapsed >= next_sample:
                     next_sample += args.sample_s
                     statuses = dict(sorted(tally.statuses.items()))
-                    print(f"t={elapsed:6.1f}s sent={tally.sent} rss={_rss_mb(service.proc.pid):6.1f} MB {statuses}")
+                    print(f"t={elapsed:6.1f}s sent={tally.sent} rss_mb={_rss_mb(service.proc.pid)} {statuses}")
                 await asyncio.sleep(0.2)
 
         asyncio.run(timeline())

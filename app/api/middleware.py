@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
@@ -169,12 +168,14 @@ class BodyLimitMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await app_error_response(_too_large(scope, limit))(scope, receive, send)
             return
-        deadline = time.monotonic() + self.body_timeout_s
+        # One deadline for the whole body; asyncio.timeout_at, unlike wait_for, starts no task per message.
+        deadline = asyncio.get_running_loop().time() + self.body_timeout_s
         messages: list[Message] = []
         size = 0
         while True:
             try:
-                message = await asyncio.wait_for(receive(), timeout=max(0.0, deadline - time.monotonic()))
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
             except TimeoutError:
                 await app_error_response(_timed_out(scope, self.body_timeout_s))(scope, receive, send)
                 return

@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
             while not load.done():
                 elapsed = time.monotonic() - started
                 if marks and elapsed >= marks[0][0] * total_s:
-                    _fault(upstream_base, marks[0][1])
+                    await asyncio.to_thread(_fault, upstream_base, marks[0][1])
                     events.append(f"{elapsed:6.1f}s upstream fault: {marks.pop(0)[1]}")
                 if not killed and elapsed >= 0.5 * total_s:
                     killed = True

@@ -16,8 +16,7 @@ from ulid import ULID
 from app.cli import cli
 from app.db.engine import build_engine
 from app.db.models import Feedback, LlmCallLog, RequestLog
-from app.ops.retention import parse_age
-from app.ops.sampling import RowSampler
+from app.ops.retention import RowSampler, parse_age
 from app.settings import Settings
 from tests.conftest import fetch_rows, make_settings, open_client, sql_request
 

@@ -12,7 +12,7 @@ from app.errors import PayloadTooLarge, RequestTimeout
 from app.ops.logs import request_id_var
 from app.ops.metrics import Metrics
 from app.ops.requestlog import UNLOGGED_ROUTES, RequestRecord, record_of
-from app.ops.sampling import RowSampler
+from app.ops.retention import RowSampler
 
 logger = logging.getLogger("calendy.access")
 UNMATCHED = "unmatched"

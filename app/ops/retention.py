@@ -1,9 +1,11 @@
-"""Request-log retention: rows older than the retention window deleted in batches, in the background."""
+"""The request log kept bounded: old rows deleted in the background, floods of 401s only sampled."""
 
 import asyncio
 import contextlib
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -97,3 +99,23 @@ class RetentionTask:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+class RowSampler:
+    """Admits at most `per_second` rows a second (0: none); says how many were skipped before each."""
+
+    def __init__(self, per_second: float, *, clock: Callable[[], float] = time.monotonic):
+        self._gap = 1.0 / per_second if per_second > 0 else None
+        self._clock = clock
+        self._next = 0.0
+        self._skipped = 0
+
+    def admit(self) -> int | None:
+        """None to skip this row; else the number of rows skipped since the last one admitted."""
+        now = self._clock()
+        if self._gap is None or now < self._next:
+            self._skipped += 1
+            return None
+        self._next = now + self._gap
+        skipped, self._skipped = self._skipped, 0
+        return skipped

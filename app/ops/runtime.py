@@ -13,8 +13,7 @@ from app.ops.logwriter import LogWriter
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import MemoryRateLimiter, RateLimiter
 from app.ops.ratelimit_db import DatabaseRateLimiter
-from app.ops.retention import RetentionTask
-from app.ops.sampling import RowSampler
+from app.ops.retention import RetentionTask, RowSampler
 from app.settings import Settings
 
 logger = logging.getLogger("calendy.ops")

@@ -116,3 +116,20 @@ async def test_the_memo_limit_is_configurable() -> None:
         summary = await client.post("/v1/summary", json={"now": "2023-11-23 20:25:39", "plans": plans})
         assert summary.status_code == 422
         assert [d["field"] for d in summary.json()["error"]["details"]] == ["plans.0.memo"]
+
+
+async def test_an_engine_bug_still_logs_its_traceback(
+    offline_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.local.engine as local_engine
+
+    def broken(request: object) -> object:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(local_engine, "explain", broken)
+    with caplog.at_level(logging.ERROR):
+        response = await offline_client.post("/v1/sql", json=sql_request("줄넘기 삭제", engine="local"))
+    # The client's input was fine: it gets an answer, and the bug is in the log with its traceback.
+    assert response.status_code == 200 and response.json()["status"] == "not_understood"
+    [record] = [r for r in caplog.records if r.getMessage() == "local engine failed"]
+    assert record.levelno == logging.ERROR and record.exc_info is not None

@@ -1,6 +1,13 @@
 """Feedback whose request row is missing (lost in a crash) is kept, flagged orphaned, not refused forever."""
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +19,9 @@ from app.db.keys import create_api_key
 from app.db.models import RequestLog
 from app.settings import Settings
 from app.training.feedback_pairs import load_feedback_rows
+from tests import conftest
 from tests.conftest import fetch_rows, make_settings, open_client, sql_request
+from tests.servers import free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -106,3 +115,46 @@ async def test_training_uses_orphaned_feedback_only_when_a_row_of_its_key_turns_
         await engine.dispose()
     assert late in used
     assert foreign not in used
+
+
+def test_after_a_real_kill_9_feedback_on_the_lost_answer_is_orphaned(tmp_path: Path) -> None:
+    """`calendy serve` answers, is killed before its writer flushes, restarts: the feedback is kept."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CALENDY_DATA_DIR": str(tmp_path),
+        "CALENDY_DATABASE_URL": conftest.test_database_url(),
+        "CALENDY_AUTH_DISABLED": "true",
+        "CALENDY_LLM_API_KEY": "",
+        # The row waits in the queue far longer than the test takes: the kill loses it for sure.
+        "CALENDY_LOG_FLUSH_INTERVAL_S": "600",
+    }
+    root = Path(__file__).resolve().parents[1]
+    base = f"http://127.0.0.1:{port}"
+
+    def serve() -> subprocess.Popen[bytes]:
+        args = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+        process = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    return process
+            assert process.poll() is None and time.monotonic() < deadline, "calendy serve did not start"
+            time.sleep(0.2)
+
+    process = serve()
+    try:
+        answer = httpx.post(f"{base}/v1/sql", json=sql_request("줄넘기 삭제", engine="local"), timeout=10)
+        assert answer.status_code == 200
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        process = serve()
+        feedback = httpx.post(
+            f"{base}/v1/feedback", json={"request_id": answer.json()["request_id"], "outcome": "executed"}, timeout=10
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert feedback.status_code == 200, feedback.text
+    assert feedback.json()["orphaned"] is True

@@ -17,6 +17,7 @@ from app.schemas import Statement
 FEEDBACK_ROUTE = "/v1/sql"
 # Clocks of several hosts disagree a little: an id minted "in the future" by this much is still one.
 CLOCK_SKEW = timedelta(minutes=5)
+MAX_WAIT_FOR_OTHER_WORKERS_S = 2.0
 
 
 def _unknown(request_id: str) -> InvalidRequest:
@@ -40,8 +41,9 @@ async def _find(*, ops: Ops, request_id: str, key: KeyInfo | None) -> LoggedRequ
         await ops.writer.flush()
         found = await mine()
     if found is None and _could_be_ours(request_id=request_id, retention_days=ops.settings.log_retention_days):
-        # Another worker may hold the row in its queue: give it two flush intervals to write it.
-        await asyncio.sleep(2 * ops.settings.log_flush_interval_s)
+        # Another worker may hold the row in its queue: give it two flush intervals to write it
+        # (at most a couple of seconds: a client waits on this).
+        await asyncio.sleep(min(2 * ops.settings.log_flush_interval_s, MAX_WAIT_FOR_OTHER_WORKERS_S))
         found = await mine()
     return found
 

@@ -14,7 +14,7 @@ from ulid import ULID
 from app.errors import AppError
 from app.evaluation.command import eval_command
 from app.evaluation.help_eval import eval_help_command
-from app.ops.cli import db_app, keys_app, logs_command
+from app.ops.cli import db_app, keys_app, logs_app
 from app.ops.llmcall import LlmCall
 from app.ops.logs import logging_config
 from app.runtime import build_runtime
@@ -44,6 +44,7 @@ def serve(
     import uvicorn
 
     from app.db.migrate import upgrade_database
+    from app.ops.connections import uvicorn_limits
     from app.serving import WorkerSupervisor, reuse_port_supported
 
     settings = get_settings()
@@ -69,6 +70,8 @@ def serve(
         "log_level": settings.log_level.lower(),
         "access_log": False,
         "timeout_graceful_shutdown": graceful_timeout,
+        # Keep-alive, header deadline, concurrency and header size (CALENDY_HTTP_*).
+        **uvicorn_limits(settings),
     }
     if workers > 1 and reuse_port_supported():
         logging.config.dictConfig(config["log_config"])
@@ -151,7 +154,7 @@ cli.command("eval")(eval_command)
 cli.command("eval-help")(eval_help_command)
 cli.add_typer(db_app, name="db")
 cli.add_typer(keys_app, name="keys")
-cli.command("logs")(logs_command)
+cli.add_typer(logs_app, name="logs")
 cli.add_typer(dataset_app, name="dataset")
 cli.add_typer(finetune_app, name="finetune")
 cli.add_typer(models_app, name="models")

@@ -37,6 +37,13 @@ class PayloadTooLarge(AppError):
     status_code = 413
 
 
+class RequestTimeout(AppError):
+    """The request body did not arrive within the configured time."""
+
+    code = "request_timeout"
+    status_code = 408
+
+
 class RateLimited(AppError):
     """The key's rate limit was reached."""
 

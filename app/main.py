@@ -88,12 +88,16 @@ def create_app(
     )
     app.state.metrics, app.state.settings = metrics, resolved
     # Added innermost first: the request context wraps the guard, which wraps the body limit.
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes, body_timeout_s=resolved.http_body_timeout_s
+    )
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
     routers = [router, ops_router, help_router, playground_router]
     routers += [slack_router] if resolved.slack_configured else []
     paths = frozenset(route.path for r in routers for route in r.routes if isinstance(route, APIRoute))
-    app.add_middleware(RequestContextMiddleware, metrics=metrics, route_paths=paths)
+    app.add_middleware(
+        RequestContextMiddleware, metrics=metrics, route_paths=paths, max_body_chars=resolved.log_max_body_chars
+    )
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(ops_router)

@@ -8,6 +8,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_PROMPT_CHARS = 1000
+# The ceiling of a memo; CALENDY_MAX_MEMO_CHARS (app/api/limits.py) tightens it per deployment.
+MAX_MEMO_CHARS = 10_000
+# Ids are SQLite INTEGERs (signed 64-bit): a larger one cannot be written into any statement.
+MAX_ID = 2**63 - 1
+# Priority is a small ordinal in the client's database (a 32-bit integer there).
+MAX_PRIORITY = 2**31 - 1
+# Request bodies take JSON's own types only: "12" is not an id and "yes" is not true.
+REQUEST_CONFIG = ConfigDict(strict=True, extra="ignore")
 _TIME_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\Z")
 
 
@@ -23,8 +31,26 @@ def _check_time(value: str) -> str:
     return value
 
 
+# The years the engines compute in: dates far outside them overflow datetime arithmetic
+# (9999-12-31 plus a day), so a `now` outside is refused at the boundary (docs/operations.md).
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def _check_now(value: str) -> str:
+    """A `now` within the supported years."""
+    if not MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
+        raise ValueError(f"must be a time in the years {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
 Timestamp = Annotated[str, AfterValidator(_check_time), Field(examples=["2023-11-23 20:25:39"])]
+# Record times stay unbounded: a client may keep a far-future sentinel (9999-12-31) in its data.
+Now = Annotated[Timestamp, AfterValidator(_check_now)]
 Title = Annotated[str, Field(min_length=1, max_length=500)]
+RecordId = Annotated[int, Field(ge=-MAX_ID, le=MAX_ID)]
+Priority = Annotated[int, Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)]
+Memo = Annotated[str, Field(max_length=MAX_MEMO_CHARS)]
 EngineName = Literal["auto", "local", "llm"]
 Locale = Literal["ko", "en"]
 
@@ -32,11 +58,11 @@ Locale = Literal["ko", "en"]
 class Record(BaseModel):
     """Fields common to every record the client sends."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = REQUEST_CONFIG
 
-    id: int
+    id: RecordId
     title: Title
-    priority: int | None = None
+    priority: Priority | None = None
 
 
 class Category(Record):
@@ -47,9 +73,9 @@ class Todo(Record):
     """A task with a due time."""
 
     due_time: Timestamp | None = None
-    category_id: int | None = None
+    category_id: RecordId | None = None
     complete: bool | None = None
-    memo: str | None = None
+    memo: Memo | None = None
 
 
 class Schedule(Record):
@@ -57,12 +83,14 @@ class Schedule(Record):
 
     start_time: Timestamp | None = None
     end_time: Timestamp | None = None
-    category_id: int | None = None
-    memo: str | None = None
+    category_id: RecordId | None = None
+    memo: Memo | None = None
 
 
 class HistoryTurn(BaseModel):
     """An earlier command and the statements it produced."""
+
+    model_config = REQUEST_CONFIG
 
     prompt: str = Field(max_length=1000)
     statements: list[str] = Field(default_factory=list, max_length=50)
@@ -79,12 +107,14 @@ def _unique_ids(name: str, records: list[Record]) -> None:
 class SqlRequest(BaseModel):
     """POST /v1/sql: a command, the client's time and the user's records."""
 
+    model_config = REQUEST_CONFIG
+
     prompt: str = Field(
         examples=["내일 8시 알골 과제 추가"],
         description="1 to 1000 characters after trimming",
         json_schema_extra={"minLength": 1, "maxLength": MAX_PROMPT_CHARS},
     )
-    now: Timestamp
+    now: Now
     categories: list[Category] = Field(default_factory=list)
     todos: list[Todo] = Field(default_factory=list)
     schedules: list[Schedule] = Field(default_factory=list)
@@ -165,24 +195,26 @@ class SqlResponse(BaseModel):
 class SummaryPlan(BaseModel):
     """One selected row the client wants briefed."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = REQUEST_CONFIG
 
     kind: Literal["todo", "schedule"]
-    id: int
+    id: RecordId
     title: Title
     due_time: Timestamp | None = None
     start_time: Timestamp | None = None
     end_time: Timestamp | None = None
     category: str | None = Field(default=None, max_length=500)
     complete: bool | None = None
-    memo: str | None = Field(default=None, max_length=2000)
-    priority: int | None = None
+    memo: Memo | None = None
+    priority: Priority | None = None
 
 
 class SummaryRequest(BaseModel):
     """POST /v1/summary: rows to brief, the client's time and language."""
 
-    now: Timestamp
+    model_config = REQUEST_CONFIG
+
+    now: Now
     plans: list[SummaryPlan] = Field(default_factory=list)
     locale: Locale | None = None
     engine: EngineName = "auto"
@@ -214,6 +246,8 @@ class ErrorBody(BaseModel):
 
 class HelpRequest(BaseModel):
     """POST /v1/help: a question about Calendy itself."""
+
+    model_config = REQUEST_CONFIG
 
     question: str = Field(min_length=1, max_length=1000)
     locale: Locale | None = None

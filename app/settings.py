@@ -58,7 +58,19 @@ class Settings(BaseSettings):
     max_prompt_chars: int = Field(default=1000, ge=1, le=1000)
     max_records: int = Field(default=20000, ge=0)
     max_title_chars: int = Field(default=500, ge=1, le=500)
+    # Memos of todos, schedules and summary plans (the schemas' ceiling: 10,000 characters).
+    max_memo_chars: int = Field(default=2000, ge=1, le=10_000)
     max_body_bytes: int = Field(default=5_000_000, ge=1024)
+    # Connections (`calendy serve`): idle after a response at most http_keep_alive_s; request
+    # headers complete within http_header_timeout_s of the connection or the last response (a
+    # connection that sends nothing is closed then); the whole body within http_body_timeout_s
+    # of the headers (408 otherwise); at most http_limit_concurrency connections and requests
+    # per worker (uvicorn answers 503 beyond; 0 = no limit). See docs/operations.md.
+    http_keep_alive_s: int = Field(default=5, ge=1)
+    http_header_timeout_s: float = Field(default=10.0, gt=0, le=60)
+    http_body_timeout_s: float = Field(default=30.0, gt=0)
+    http_limit_concurrency: int = Field(default=800, ge=0)
+    http_max_header_bytes: int = Field(default=16_384, ge=1024)
     summary_max_chars: int = Field(default=500, ge=50)
     # What /v1/summary sends the model at most (plans nearest to `now` first), well inside its
     # context: 20,000 plans are ~1.2 MB, and a 400 for an oversized prompt helps nobody.
@@ -98,6 +110,16 @@ class Settings(BaseSettings):
     log_batch_size: int = Field(default=500, ge=1)
     # Rows waiting for the writer; beyond this they are dropped (and counted in /metrics).
     log_queue_max: int = Field(default=100_000, ge=1)
+    # Request-log rows older than this many days are deleted by the service (0 = kept forever),
+    # checked at start and every log_retention_interval_s; `calendy logs prune` does it by hand.
+    log_retention_days: int = Field(default=30, ge=0)
+    log_retention_interval_s: float = Field(default=3600.0, gt=0)
+    # A request body longer than this (as JSON) is logged without its records: their SHA-256,
+    # size and counts stand in for them (prompt, now and the answer are always kept).
+    log_max_body_chars: int = Field(default=50_000, ge=1000)
+    # Rows a second (per worker) for requests refused 401: a flood of bad keys is counted in
+    # /metrics, and only sampled into the log (0 = none logged).
+    log_unauthenticated_per_s: float = Field(default=1.0, ge=0)
     # Process logs: one JSON object per line (`json`) or plain text (`text`).
     log_format: Literal["json", "text"] = "json"
     log_level: str = "INFO"

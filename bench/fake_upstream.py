@@ -54,6 +54,9 @@ class Upstream:
         self.not_found = http_response(404, b'{"error": {"message": "not found"}}')
         self.chat_requests = 0
         self.last_chat_body = b"{}"
+        # Fault injection (`GET /_bench/fault/<status>`, `/_bench/fault/hang`, `/_bench/fault/off`):
+        # chat answers that status, or never answer, until turned off (bench.soak).
+        self.fault: int | str | None = None
 
     def route(self, method: str, path: str, body: bytes) -> tuple[float, bytes]:
         """The delay and the bytes to answer one request with."""
@@ -61,7 +64,15 @@ class Upstream:
         if method == "POST" and path.endswith("/chat/completions"):
             self.chat_requests += 1
             self.last_chat_body = body
+            if self.fault == "hang":
+                return 3600.0, self.chat
+            if isinstance(self.fault, int):
+                return self.latency_s, http_response(self.fault, b'{"error": {"message": "injected fault"}}')
             return self.latency_s, self.chat
+        if method == "GET" and path.startswith("/_bench/fault/"):
+            mode = path.rsplit("/", 1)[1]
+            self.fault = None if mode == "off" else "hang" if mode == "hang" else int(mode)
+            return 0.0, http_response(200, json.dumps({"fault": self.fault}).encode())
         if method == "GET" and path.endswith("/models"):
             return 0.0, self.models
         if method == "GET" and path == "/_bench/last_request":

@@ -5,6 +5,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -19,10 +20,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: FastAPI) -> Iterator[str]:
-    """Serve `app` with uvicorn until the block ends; yields its base URL."""
+def serve_in_thread(app: FastAPI, **config: Any) -> Iterator[str]:
+    """Serve `app` with uvicorn until the block ends (`config`: more uvicorn options); yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -1,4 +1,4 @@
-"""The configurable request limits (prompt length, records, title length) as 422 invalid_request.
+"""The configurable request limits (prompt length, records, title and memo length) as 422 invalid_request.
 
 The request schemas already hold api.md's maxima; these settings tighten them per deployment,
 and a body over them gets the same error shape as a schema failure, naming the fields.
@@ -24,6 +24,14 @@ def _long_titles(name: str, records: Sequence[Record | SummaryPlan], limit: int)
         _detail(f"{name}.{index}.title", f"a title may have at most {limit} characters, not {len(record.title)}")
         for index, record in enumerate(records)
         if len(record.title) > limit
+    ]
+
+
+def _long_memos(name: str, records: Sequence[Record | SummaryPlan], limit: int) -> list[dict[str, Any]]:
+    return [
+        _detail(f"{name}.{index}.memo", f"a memo may have at most {limit} characters, not {len(memo)}")
+        for index, record in enumerate(records)
+        if (memo := getattr(record, "memo", None)) is not None and len(memo) > limit
     ]
 
 
@@ -67,6 +75,7 @@ def check_sql_limits(*, request: SqlRequest, settings: Settings) -> None:
                 break
     for name, records in lists:
         details.extend(_long_titles(name, records, settings.max_title_chars))
+        details.extend(_long_memos(name, records, settings.max_memo_chars))
     _raise(details)
 
 
@@ -76,4 +85,5 @@ def check_summary_limits(*, request: SummaryRequest, settings: Settings) -> None
     if len(request.plans) > settings.max_records:
         details.append(_detail("plans", f"{len(request.plans)} plans is over the limit of {settings.max_records}"))
     details.extend(_long_titles("plans", request.plans, settings.max_title_chars))
+    details.extend(_long_memos("plans", request.plans, settings.max_memo_chars))
     _raise(details)

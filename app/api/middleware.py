@@ -1,4 +1,4 @@
-"""Pure-ASGI middleware: the request context (id, log row, metrics, access line) and the body limit."""
+"""Pure-ASGI middleware: the request context (id, log row, metrics, access line) and the body limits."""
 
 import asyncio
 import logging
@@ -8,10 +8,11 @@ from ulid import ULID
 
 from app.api.errors import app_error_response
 from app.call_log import llm_call_rows, log_llm_calls
-from app.errors import PayloadTooLarge
+from app.errors import PayloadTooLarge, RequestTimeout
 from app.ops.logs import request_id_var
 from app.ops.metrics import Metrics
 from app.ops.requestlog import UNLOGGED_ROUTES, RequestRecord, record_of
+from app.ops.retention import RowSampler
 
 logger = logging.getLogger("calendy.access")
 UNMATCHED = "unmatched"
@@ -34,17 +35,22 @@ class RequestContextMiddleware:
     cancelled (client gone, shutdown deadline) are logged like the rest; queueing never awaits.
     """
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, route_paths: frozenset[str]):
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics, route_paths: frozenset[str], max_body_chars: int | None = None
+    ):
         self.app = app
         self.metrics = metrics
         self.route_paths = route_paths
+        self.max_body_chars = max_body_chars
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_id = str(ULID())
-        record = RequestRecord(request_id=request_id, method=scope["method"], path=scope["path"])
+        record = RequestRecord(
+            request_id=request_id, method=scope["method"], path=scope["path"], max_body_chars=self.max_body_chars
+        )
         state = scope.setdefault("state", {})
         state["request_id"], state["log"] = request_id, record
         token = request_id_var.set(request_id)
@@ -84,6 +90,9 @@ class RequestContextMiddleware:
         self.metrics.observe_llm_calls(record.calls)
         if route in UNLOGGED_ROUTES:
             return
+        ops = getattr(scope["app"].state, "ops", None) if "app" in scope else None
+        if status == 401 and ops is not None and not self._sampled(ops.unauthenticated, record):
+            return
         if logger.isEnabledFor(logging.INFO):
             logger.info(
                 "request",
@@ -100,13 +109,22 @@ class RequestContextMiddleware:
                 },
             )
         log_llm_calls(request_id=record.request_id, route=record.route, calls=record.calls)
-        ops = getattr(scope["app"].state, "ops", None) if "app" in scope else None
         if ops is not None:
             store = ops.settings.log_prompts == "store"
             ops.writer.submit(
                 record.to_row(store_prompts=store),
                 llm_call_rows(request_id=record.request_id, calls=record.calls, store_text=store),
             )
+
+    def _sampled(self, sampler: RowSampler, record: RequestRecord) -> bool:
+        """Whether this 401 gets a row (and an access line); the others are only counted."""
+        skipped = sampler.admit()
+        if skipped is None:
+            self.metrics.log_rows.labels(result="sampled_out").inc()
+            return False
+        if skipped:
+            record.error_message = f"{record.error_message} (and {skipped} more 401s not logged since the last row)"
+        return True
 
 
 def _too_large(scope: Scope, limit: int) -> PayloadTooLarge:
@@ -116,12 +134,30 @@ def _too_large(scope: Scope, limit: int) -> PayloadTooLarge:
     return error
 
 
-class BodyLimitMiddleware:
-    """Refuses bodies over `max_body_bytes` (declared or, when chunked, as they arrive)."""
+def _timed_out(scope: Scope, timeout_s: float) -> RequestTimeout:
+    error = RequestTimeout(
+        f"the request body did not arrive within {timeout_s:g} s",
+        details={"timeout_s": timeout_s},
+        headers={"Connection": "close"},
+    )
+    if (record := record_of(scope)) is not None:
+        record.note_error(code=error.code, message=error.message)
+    return error
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int):
+
+class BodyLimitMiddleware:
+    """Refuses bodies over `max_body_bytes` (413) or not complete `body_timeout_s` after the headers (408).
+
+    The size is checked on the declared length first, else as the body arrives. uvicorn waits
+    for a body as long as the client keeps the connection open: a byte a minute would hold a
+    connection and its memory forever, so the body is read here against one deadline, then
+    replayed to the app; the 408 closes the connection.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, body_timeout_s: float = 30.0):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -129,17 +165,20 @@ class BodyLimitMiddleware:
             return
         limit = self.max_body_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None:
-            if declared.isdigit() and int(declared) > limit:
-                await app_error_response(_too_large(scope, limit))(scope, receive, send)
-                return
-            await self.app(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await app_error_response(_too_large(scope, limit))(scope, receive, send)
             return
-        # A chunked body carries no length up front: read it up to the limit, then replay it.
+        # One deadline for the whole body; asyncio.timeout_at, unlike wait_for, starts no task per message.
+        deadline = asyncio.get_running_loop().time() + self.body_timeout_s
         messages: list[Message] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                await app_error_response(_timed_out(scope, self.body_timeout_s))(scope, receive, send)
+                return
             messages.append(message)
             if message["type"] != "http.request":
                 break

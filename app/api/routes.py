@@ -23,6 +23,7 @@ def _errors(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
 _COMMON = {
     400: "invalid_request: malformed JSON",
     401: "unauthorized",
+    408: "request_timeout: the body did not arrive within CALENDY_HTTP_BODY_TIMEOUT_S",
     413: "payload_too_large",
     422: "invalid_request: a missing or wrong field, or a limit exceeded",
     429: "rate_limited",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, MetaData, String, Text, false
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -110,6 +110,10 @@ class Feedback(Base):
     # `records`: checked against the request's stored records; `schema`: schema-only checks.
     validation: Mapped[str | None] = mapped_column(String(16))
     corrected_statements: Mapped[Any | None] = mapped_column(Json)
+    # No request row was found (lost in a crash, or not written yet on another worker): the
+    # feedback is kept, checked against the schema only, and used for training only if a row of
+    # the same key turns up.
+    orphaned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RateLimitWindow(Base):

@@ -67,6 +67,7 @@ async def store_feedback(
     corrected_sql: str | None,
     validation: str | None,
     corrected_statements: list[dict[str, Any]] | None,
+    orphaned: bool = False,
 ) -> int:
     """Insert one feedback row; its id."""
     statement = (
@@ -80,6 +81,7 @@ async def store_feedback(
             corrected_sql=corrected_sql,
             validation=validation,
             corrected_statements=corrected_statements,
+            orphaned=orphaned,
         )
         .returning(Feedback.id)
     )

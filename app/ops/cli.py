@@ -3,6 +3,7 @@
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -15,12 +16,14 @@ from app.db.keys import create_api_key, list_api_keys, revoke_api_key
 from app.db.migrate import current_revision, head_revision, upgrade_database, upgrade_sql
 from app.db.queries import feedback_for, recent_requests, request_with_calls
 from app.ops.logrows import LOG_HEADER, LOG_WIDTHS, call_dict, feedback_dict, request_dict, request_line
+from app.ops.retention import parse_age, prune_request_log
 from app.settings import Settings, get_settings
 
 T = TypeVar("T")
 
 db_app = typer.Typer(help="The service's own database.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)
+logs_app = typer.Typer(help="The request log: list it (no subcommand), or prune it.")
 
 
 def _with_engine(settings: Settings, work: Callable[[AsyncEngine], Awaitable[T]], *, migrated: bool = True) -> T:
@@ -104,7 +107,9 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (from `
     typer.echo(f"revoked {key_id} (cached lookups expire within {settings.key_cache_s:g} s)")
 
 
+@logs_app.callback(invoke_without_command=True)
 def logs_command(
+    ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many rows.")] = 20,
     key: Annotated[str | None, typer.Option(help="Only this key id's requests.")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="Only requests answered with an error.")] = False,
@@ -114,6 +119,8 @@ def logs_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List the newest requests of the request log (or one request in full)."""
+    if ctx.invoked_subcommand is not None:
+        return
     settings = get_settings()
     if request_id is not None:
         _show_request(settings, request_id)
@@ -148,3 +155,18 @@ def _show_request(settings: Settings, request_id: str) -> None:
         typer.echo(f"calendy: no request {request_id}", err=True)
         raise typer.Exit(1)
     typer.echo(json.dumps(shown, ensure_ascii=False, indent=2, default=str))
+
+
+@logs_app.command("prune")
+def logs_prune(
+    older_than: Annotated[str, typer.Option(help="Delete rows older than this: 30d, 12h, 90m.")],
+) -> None:
+    """Delete request-log rows (and their LLM calls) older than --older-than; feedback is kept."""
+    try:
+        age = parse_age(older_than)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--older-than") from exc
+    before = datetime.now(UTC) - age
+    pruned = _with_engine(get_settings(), lambda engine: prune_request_log(engine=engine, before=before))
+    cutoff = f"{before:%Y-%m-%d %H:%M:%S} UTC"
+    typer.echo(f"deleted {pruned.requests} requests and {pruned.calls} LLM calls older than {cutoff}")

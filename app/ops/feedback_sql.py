@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlglot.errors import SqlglotError
 
 from app.errors import SqlRejected
+from app.ops.requestlog import RECORDS_OMITTED
 from app.schemas import SqlRequest, Statement
 from app.sqlcheck import ClientSchema, check_sql
 from app.sqlcheck.describe import describe
@@ -47,8 +48,8 @@ class _AnyTable(Mapping[str, frozenset[int]]):
 
 
 def original_request(body: Any) -> SqlRequest | None:
-    """The stored /v1/sql body as a request again, or None when it was not stored."""
-    if not isinstance(body, dict):
+    """The stored /v1/sql body as a request again, or None when it (or its records) was not stored."""
+    if not isinstance(body, dict) or RECORDS_OMITTED in body:
         return None
     try:
         return SqlRequest.model_validate(body)

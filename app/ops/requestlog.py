@@ -2,11 +2,14 @@
 
 import contextlib
 import hashlib
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from pydantic import BaseModel
 
 from app.db.engine import EncodedJson
 from app.ops.llmcall import LlmCall
@@ -15,6 +18,24 @@ from app.schemas import SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
 # Probes every few seconds would drown the log, and so would the playground's files (a dozen per
 # page load; its /v1 calls are logged like any client's); all are still counted in /metrics.
 UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics", "/playground/static/{path:path}"})
+# The key of a logged body whose records were left out for size (their hash and counts).
+RECORDS_OMITTED = "records_omitted"
+_SQL_RECORDS = ("categories", "todos", "schedules", "history")
+_SUMMARY_RECORDS = ("plans",)
+
+
+def _capped_body(request: BaseModel, *, records: tuple[str, ...], max_chars: int | None) -> EncodedJson:
+    """The body as JSON; over `max_chars`, without its records (a hash, the size and counts instead)."""
+    text = request.model_dump_json()
+    if max_chars is None or len(text) <= max_chars:
+        return EncodedJson(text)
+    kept = request.model_dump(mode="json", exclude=set(records))
+    kept[RECORDS_OMITTED] = {
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "chars": len(text),
+        **{name: len(getattr(request, name)) for name in records},
+    }
+    return EncodedJson(json.dumps(kept, ensure_ascii=False))
 
 
 @dataclass
@@ -43,6 +64,8 @@ class RequestRecord:
     # timeout or a cancellation are still here when the row is written.
     calls: list[LlmCall] = field(default_factory=list)
     latency_ms: float = 0.0
+    # Bodies longer than this are logged without their records (None: always whole).
+    max_body_chars: int | None = None
 
     def note_error(self, *, code: str, message: str) -> None:
         """The error the request was answered with."""
@@ -63,7 +86,7 @@ class RequestRecord:
     def note_sql_request(self, request: SqlRequest) -> None:
         """The parsed /v1/sql body: its prompt and records."""
         self.prompt = request.prompt
-        self.request_body = EncodedJson(request.model_dump_json())
+        self.request_body = _capped_body(request, records=_SQL_RECORDS, max_chars=self.max_body_chars)
 
     def note_sql_response(self, response: SqlResponse) -> None:
         """The /v1/sql answer: status, intent, engine, statements."""
@@ -73,7 +96,7 @@ class RequestRecord:
 
     def note_summary_request(self, request: SummaryRequest) -> None:
         """The parsed /v1/summary body (its plans are the input, there is no prompt)."""
-        self.request_body = EncodedJson(request.model_dump_json())
+        self.request_body = _capped_body(request, records=_SUMMARY_RECORDS, max_chars=self.max_body_chars)
 
     def note_summary_response(self, response: SummaryResponse) -> None:
         """The /v1/summary answer: the engine and the briefing."""

@@ -13,6 +13,7 @@ from app.ops.logwriter import LogWriter
 from app.ops.metrics import Metrics
 from app.ops.ratelimit import MemoryRateLimiter, RateLimiter
 from app.ops.ratelimit_db import DatabaseRateLimiter
+from app.ops.retention import RetentionTask, RowSampler
 from app.settings import Settings
 
 logger = logging.getLogger("calendy.ops")
@@ -28,10 +29,14 @@ class Ops:
     keys: KeyCache
     limiter: RateLimiter
     metrics: Metrics
+    retention: RetentionTask
+    # Rows of requests refused 401 (a flood of bad keys must not become a flood of rows).
+    unauthenticated: RowSampler
 
     async def aclose(self) -> None:
         """Drain the log writer, then close the database connections."""
         try:
+            await self.retention.aclose()
             await self.keys.aclose()
             await self.limiter.aclose()
             await self.writer.close()
@@ -49,7 +54,7 @@ async def migrate_if_needed(settings: Settings, engine: AsyncEngine) -> None:
 
 
 async def start_ops(settings: Settings, *, metrics: Metrics) -> Ops:
-    """Open the database (migrating it when configured) and start the log writer."""
+    """Open the database (migrating it when configured), start the log writer and retention."""
     engine = build_engine(settings)
     try:
         if settings.db_auto_migrate:
@@ -69,8 +74,12 @@ async def start_ops(settings: Settings, *, metrics: Metrics) -> Ops:
     except BaseException:
         await engine.dispose()
         raise
+    retention = RetentionTask(
+        engine, retention_days=settings.log_retention_days, interval_s=settings.log_retention_interval_s
+    )
     writer.start()
     limiter.start()
+    retention.start()
     if settings.auth_disabled:
         logger.warning(
             "AUTHENTICATION IS DISABLED (CALENDY_AUTH_DISABLED=true): /v1 answers anyone without an API key, "
@@ -85,4 +94,6 @@ async def start_ops(settings: Settings, *, metrics: Metrics) -> Ops:
         keys=KeyCache(engine, ttl_s=settings.key_cache_s),
         limiter=limiter,
         metrics=metrics,
+        retention=retention,
+        unauthenticated=RowSampler(settings.log_unauthenticated_per_s),
     )

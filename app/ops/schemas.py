@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.schemas import Statement
+from app.schemas import REQUEST_CONFIG, Statement
 
 Outcome = Literal["executed", "failed", "undone", "corrected"]
 # The validator refuses longer SQL anyway; the limit keeps the body check cheap.
@@ -13,6 +13,8 @@ MAX_CORRECTED_SQL_CHARS = 100_000
 
 class FeedbackRequest(BaseModel):
     """POST /v1/feedback: what the client did with the statements of an earlier /v1/sql answer."""
+
+    model_config = REQUEST_CONFIG
 
     request_id: str = Field(min_length=1, max_length=26, description="The request_id of the /v1/sql answer.")
     outcome: Outcome = Field(
@@ -38,6 +40,11 @@ class FeedbackResponse(BaseModel):
         "against the schema only (records not stored), or null (no corrected_sql)."
     )
     statements: list[Statement] = Field(default_factory=list, description="corrected_sql as validated statements.")
+    orphaned: bool = Field(
+        default=False,
+        description="No request row of this key was found (it may have been lost in a crash): the feedback is "
+        "kept, corrected_sql checked against the schema only.",
+    )
 
 
 class ReadyResponse(BaseModel):

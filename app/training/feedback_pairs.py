@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.models import Feedback, RequestLog
@@ -52,6 +52,9 @@ async def load_feedback_rows(*, engine: AsyncEngine) -> list[FeedbackRow]:
             RequestLog.request_body, RequestLog.statements,
         )
         .join(RequestLog, RequestLog.request_id == Feedback.request_id)
+        # Orphaned feedback (no row of its key when it came) counts only if a row of the same key
+        # turned up since (written late by another worker), never for another key's request.
+        .where(or_(Feedback.orphaned.is_(False), RequestLog.key_id.is_not_distinct_from(Feedback.key_id)))
         .order_by(Feedback.id)
     )  # fmt: skip
     async with engine.connect() as connection:

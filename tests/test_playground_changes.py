@@ -21,12 +21,12 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     before = rows(page, "SELECT * FROM TODO ORDER BY id")
     answer = command(page, "과제 모두 삭제해줘")
     assert answer["needs_confirmation"] is True
-    expect(page.locator("#answer .ask")).to_contain_text("This will change 6 existing plan(s)")
+    expect(page.locator("#answer .ask")).to_contain_text("기존 계획 6개가 바뀝니다. 실행할까요?")
     expect(page.locator("#answer table.rows tr")).to_have_count(7)  # a header and six rows
     # Nothing runs before the person says so; Cancel keeps everything.
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
     page.click("#cancel")
-    expect(page.locator("#answer")).to_contain_text("Cancelled")
+    expect(page.locator("#answer")).to_contain_text("취소했습니다: 아무것도 바뀌지 않았습니다.")
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
 
     answer = command(page, "과제 모두 삭제해줘")
@@ -43,7 +43,7 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     print(screenshot(page, "playground-bulk-delete"))
 
     page.click("#undo")
-    expect(page.locator("#answer")).to_contain_text("Undone: “과제 모두 삭제해줘”")
+    expect(page.locator("#answer")).to_contain_text("되돌렸습니다: “과제 모두 삭제해줘”")
     expect(day(page, "2023-11-22").locator(".plan.changed")).to_contain_text("운영체제 과제")
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
     assert feedback(local_service[1], answer["request_id"], outcomes=2) == ["executed", "undone"]
@@ -55,7 +55,7 @@ def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
 
     states = [rows(page, "SELECT * FROM TODO ORDER BY id")]
     command(page, "토요일 오전 10시 병원 예약 추가")
-    expect(page.locator("#answer .words")).to_have_text("adds todo '병원 예약' on Sat 11/25 10:00")
+    expect(page.locator("#answer .words")).to_have_text("할 일 추가: '병원 예약' — 11/25(토) 10:00")
     states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
     moved = command(page, "데이터베이스 과제 금요일 오후 6시로 미뤄줘")
     assert moved["sent"]["history"] == [
@@ -63,12 +63,12 @@ def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
     ]
     assert "병원 예약" in moved["sent"]["history"][0]["statements"][0]
     expect(page.locator("#answer .words")).to_have_text(
-        "changes todo '데이터베이스 과제': due Fri 11/24 23:59 → Fri 11/24 18:00"
+        "할 일 변경: '데이터베이스 과제' — 마감 11/24(금) 23:59 → 11/24(금) 18:00"
     )
     expect(day(page, "2023-11-24").locator(".plan.changed")).to_contain_text("18:00데이터베이스 과제")
     states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
     command(page, "데이터베이스 과제 완료")
-    expect(page.locator("#answer .words")).to_have_text("changes todo '데이터베이스 과제': marked done")
+    expect(page.locator("#answer .words")).to_have_text("할 일 변경: '데이터베이스 과제' — 완료로 표시")
     expect(day(page, "2023-11-24").locator(".plan.done.changed")).to_contain_text("데이터베이스 과제")
     page.click("#undo-stack summary")
     expect(page.locator("#undo-list li")).to_have_text(
@@ -90,8 +90,8 @@ def test_a_todo_becomes_a_schedule_and_undo_turns_it_back(page: Any) -> None:
     assert answer["intent"] == "mixed"
     expect(page.locator("#answer .words li")).to_have_text(
         [
-            "adds schedule '데이터베이스 과제' on Fri 11/24 23:59–23:59",
-            "deletes todo '데이터베이스 과제' on Fri 11/24 23:59",
+            "일정 추가: '데이터베이스 과제' — 11/24(금) 23:59–23:59",
+            "할 일 삭제: '데이터베이스 과제' — 11/24(금) 23:59",
         ]
     )
     expect(day(page, "2023-11-24").locator(".plan.schedule.changed")).to_contain_text("데이터베이스 과제")

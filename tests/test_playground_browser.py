@@ -135,7 +135,8 @@ def test_the_words_are_in_the_commands_language(page: Any) -> None:
     answer = command(page, "delete all homework")
     assert answer["needs_confirmation"] is True
     expect(page.locator("#answer .ask")).to_have_text("This will change 6 existing plan(s). Run it?")
-    expect(page.locator("#answer .words li").first).to_have_text("deletes todo 'Algorithms homework' on Mon 11/20 23:59")
+    first = page.locator("#answer .words li").first
+    expect(first).to_have_text("deletes todo 'Algorithms homework' on Mon 11/20 23:59")
     expect(page.locator("#answer #confirm")).to_have_text("Confirm")
     page.click("#cancel")
     expect(page.locator("#answer")).to_have_text("Cancelled: nothing was changed.")

@@ -147,7 +147,10 @@ function meta(answer) {
 
 function rowsTable(rows) {
   if (!rows.length) return null;
-  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  // Columns empty in every row (memo, priority of most plans) only push the titles out of sight.
+  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((n) =>
+    rows.some((row) => row[n] !== null && row[n] !== undefined && row[n] !== ""),
+  );
   return el(
     "table",
     { class: "rows" },

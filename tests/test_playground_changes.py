@@ -109,6 +109,12 @@ def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str,
     command(wrong, "내일 오후 3시 치과 예약 추가")
     expect(wrong.locator("#answer[data-code=unauthorized]")).to_contain_text("The API key was refused")
     wrong.context.close()
+    keyless = open_page(browser, base, "")
+    keyless.click("#settings summary")  # folded by the person; the refusal opens it again
+    command(keyless, "내일 오후 3시 치과 예약 추가")
+    expect(keyless.locator("#answer[data-code=unauthorized]")).to_contain_text("This service requires an API key")
+    expect(keyless.locator("#settings")).to_have_attribute("open", "")
+    keyless.context.close()
 
     limited = open_page(browser, base, new_key(settings, rate_limit_per_minute=1))
     limited.select_option("#engine", "llm")

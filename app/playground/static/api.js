@@ -1,8 +1,10 @@
 // The service's /v1 routes, with the API key the user entered; every error of api.md's table in words.
 
 export class ApiError extends Error {
-  constructor(status, code, message, details = null, retryAfter = null) {
+  constructor(status, code, message, details = null, retryAfter = null, withoutKey = false) {
     super(message);
+    // The request carried no API key (none entered in Settings).
+    this.withoutKey = withoutKey;
     this.status = status;
     this.code = code;
     this.details = details;
@@ -35,6 +37,7 @@ export async function post(path, body, apiKey) {
       error.message ?? text.slice(0, 200),
       error.details ?? null,
       response.headers.get("retry-after") ?? error.details?.retry_after_s ?? null,
+      !apiKey,
     );
   }
   return data;
@@ -52,6 +55,8 @@ function fieldsOf(details) {
 export function errorText(error) {
   switch (error.code) {
     case "unauthorized":
+      if (error.withoutKey)
+        return "This service requires an API key: enter yours under Settings (make one with `calendy keys create`).";
       return `The API key was refused: ${error.message}. Enter a valid key in Settings (make one with \`calendy keys create\`).`;
     case "rate_limited":
       return `Too many requests for this key: try again in ${error.retryAfter ?? "a few"} s.`;

@@ -132,6 +132,7 @@ function showError(error) {
   const text = error instanceof ApiError ? errorText(error) : `Something went wrong in the page: ${error.message}`;
   show({ kind: "error", text });
   if (error instanceof ApiError) $("answer").dataset.code = error.code;
+  if (error instanceof ApiError && error.code === "unauthorized") $("settings").open = true;
 }
 
 async function submit() {

@@ -50,6 +50,22 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     expect(page.locator("#undo")).to_be_disabled()
 
 
+def test_a_held_command_is_dropped_when_the_plans_change_under_it(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    command(page, "과제 모두 삭제해줘")
+    expect(page.locator("#confirm")).to_be_visible()
+    # Its preview no longer tells the truth once the plans change by hand: it is dropped, unrun.
+    day(page, "2023-11-21").locator(".plan.todo", has_text="컴퓨터 구조 과제").locator("input.complete").check()
+    expect(page.locator("#answer[data-kind=cancelled]")).to_have_text(
+        "확인을 기다리는 동안 계획이 바뀌어 그 명령은 실행하지 않았습니다. 다시 보내세요."
+    )
+    expect(page.locator("#confirm")).to_have_count(0)
+    titles = [row["title"] for row in rows(page, "SELECT title FROM TODO ORDER BY id")]
+    assert titles[:6] == HOMEWORK
+    assert page.evaluate("() => window.calendyPlayground.session.pending") is None
+
+
 def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
     from playwright.sync_api import expect
 

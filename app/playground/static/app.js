@@ -106,6 +106,7 @@ function pageWords() {
 
 /** An edit by hand (journaled, so Undo takes it back too), labelled in the language of the plan's title. */
 function byHand(title, edit) {
+  dropHeld();
   try {
     edit(wordsFor(languageOf(title, settings.locale)));
   } catch (error) {
@@ -113,6 +114,12 @@ function byHand(title, edit) {
   }
   changed = null;
   refresh();
+}
+
+/** Before the plans change another way, a command waiting for confirmation is dropped (and said so). */
+function dropHeld() {
+  const dropped = session.dropHeld();
+  if (dropped) show(dropped);
 }
 
 function show(outcome) {
@@ -172,7 +179,10 @@ function wireCommandBox() {
     event.preventDefault();
     submit();
   });
-  $("undo").addEventListener("click", () => show(session.undo()));
+  $("undo").addEventListener("click", () => {
+    dropHeld();
+    show(session.undo());
+  });
 }
 
 function wireControls() {
@@ -200,6 +210,7 @@ function wireControls() {
   $("load-demo").addEventListener("click", () => {
     const hasPlans = db.scalar("SELECT (SELECT count(*) FROM TODO) + (SELECT count(*) FROM SCHEDULE)") > 0;
     if (hasPlans && !window.confirm(pageWords().replaceAsk)) return;
+    dropHeld();
     db.load(demoData($("demo-locale").value, parseStamp(settings.now())));
     changed = null;
     refresh();
@@ -207,6 +218,7 @@ function wireControls() {
   });
   $("clear").addEventListener("click", () => {
     if (!window.confirm(pageWords().clearAsk)) return;
+    dropHeld();
     db.clear();
     changed = null;
     refresh();

@@ -133,6 +133,15 @@ export class Session {
     return { kind: "cancelled", language: had?.language, text: had ? words.cancelled : words.nothingHeld };
   }
 
+  /** The plans changed under a held command (an edit by hand, undo, demo data, Clear): drop it unrun,
+   * since its preview no longer shows what it would change; the outcome to show, or null if none was held. */
+  dropHeld() {
+    const held = this.pending;
+    this.pending = null;
+    if (!held) return null;
+    return { kind: "cancelled", language: held.language, text: wordsFor(held.language).heldDropped };
+  }
+
   /** Restore the rows before the newest command kept, and report it undone. */
   undo() {
     let undone;

@@ -35,6 +35,7 @@ const EN = {
   handDelete: (noun, title) => `by hand: deletes ${noun} '${title}'`,
   clearAsk: "Delete every plan in this browser, and the undo stack with them? This cannot be undone.",
   replaceAsk: "Replace every plan in this browser with the demo plans? This cannot be undone.",
+  heldDropped: "The plans changed while a command waited for confirmation: it was not run. Send it again.",
 };
 
 const KO = {
@@ -62,6 +63,7 @@ const KO = {
   handDelete: (noun, title) => `직접 삭제: ${noun} '${title}'`,
   clearAsk: "이 브라우저의 계획을 모두 지울까요? 되돌리기 목록도 함께 지워지며 되돌릴 수 없습니다.",
   replaceAsk: "이 브라우저의 계획을 모두 데모 계획으로 바꿀까요? 되돌릴 수 없습니다.",
+  heldDropped: "확인을 기다리는 동안 계획이 바뀌어 그 명령은 실행하지 않았습니다. 다시 보내세요.",
 };
 
 const WEEKDAYS_KO = ["일", "월", "화", "수", "목", "금", "토"];

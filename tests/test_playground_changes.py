@@ -122,27 +122,29 @@ def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str,
 
     base, settings = local_service
     wrong = open_page(browser, base, "cal_nokey_wrong")
-    command(wrong, "내일 오후 3시 치과 예약 추가")
+    command(wrong, "내일 오후 3시 치과 예약 추가")  # the error in the command's language
+    expect(wrong.locator("#answer[data-code=unauthorized]")).to_contain_text("API 키가 거절되었습니다")
+    command(wrong, "add dentist appointment tomorrow at 3pm")
     expect(wrong.locator("#answer[data-code=unauthorized]")).to_contain_text("The API key was refused")
     wrong.context.close()
     keyless = open_page(browser, base, "")
     keyless.click("#settings summary")  # folded by the person; the refusal opens it again
     command(keyless, "내일 오후 3시 치과 예약 추가")
-    expect(keyless.locator("#answer[data-code=unauthorized]")).to_contain_text("This service requires an API key")
+    expect(keyless.locator("#answer[data-code=unauthorized]")).to_contain_text("이 서비스는 API 키가 필요합니다")
     expect(keyless.locator("#settings")).to_have_attribute("open", "")
     keyless.context.close()
 
     limited = open_page(browser, base, new_key(settings, rate_limit_per_minute=1))
     limited.select_option("#engine", "llm")
     command(limited, "다음주에 뭐 있는지 알려줄래")  # engine=llm on a service with no LLM
-    expect(limited.locator("#answer[data-code=llm_unavailable]")).to_contain_text("No language model is available")
+    expect(limited.locator("#answer[data-code=llm_unavailable]")).to_contain_text("지금은 쓸 수 있는 언어 모델이 없고")
     # The limit counts per clock minute: a third try covers the first two landing in two minutes.
     for _ in range(2):
         command(limited, "모레 오후 3시 치과 예약 추가")
         if limited.locator("#answer[data-code=rate_limited]").count():
             break
     expect(limited.locator("#answer[data-code=rate_limited]")).to_contain_text(
-        re_compile(r"Too many requests for this key: try again in \d+ s")
+        re_compile(r"이 키의 요청이 너무 많습니다\. \d+초 뒤에 다시 시도하세요\.")
     )
     # Every code of api.md's error table has its own words (none falls through to the generic text).
     codes = [
@@ -158,16 +160,18 @@ def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str,
         "not_found",
         "method_not_allowed",
     ]
-    texts = limited.evaluate(
-        """async (codes) => {
-            const { ApiError, errorText } = await import('/playground/static/api.js');
-            return codes.map((code) => errorText(new ApiError(500, code, 'boom', null, 7)));
-        }""",
-        codes,
-    )
-    generic = [code for code, text in zip(codes, texts, strict=True) if text.startswith("The service answered")]
-    assert generic == []
-    assert len(set(texts)) == len(codes)
+    for language, generic_start in (("en", "The service answered"), ("ko", "서비스가 500")):
+        texts = limited.evaluate(
+            """async ([codes, language]) => {
+                const { ApiError, errorText } = await import('/playground/static/api.js');
+                return codes.map((code) => errorText(new ApiError(500, code, 'boom', null, 7), language));
+            }""",
+            [codes, language],
+        )
+        generic = [code for code, text in zip(codes, texts, strict=True) if text.startswith(generic_start)]
+        assert generic == []
+        # One text a code (the two route errors share theirs, naming the code).
+        assert len(set(texts)) == len(codes)
     limited.context.close()
 
 

@@ -135,8 +135,9 @@ function show(outcome) {
   refresh();
 }
 
-function showError(error) {
-  const text = error instanceof ApiError ? errorText(error) : `Something went wrong in the page: ${error.message}`;
+function showError(error, language) {
+  const text =
+    error instanceof ApiError ? errorText(error, language) : `Something went wrong in the page: ${error.message}`;
   show({ kind: "error", text });
   if (error instanceof ApiError) $("answer").dataset.code = error.code;
   if (error instanceof ApiError && error.code === "unauthorized") $("settings").open = true;
@@ -152,7 +153,8 @@ async function submit() {
     $("command").value = "";
     status("");
   } catch (error) {
-    showError(error);
+    // The error in the command's language, as its answer would have been.
+    showError(error, languageOf(prompt, settings.locale));
     status("");
   } finally {
     $("send").disabled = false;

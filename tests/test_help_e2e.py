@@ -57,7 +57,7 @@ def test_docs_to_a_finetuned_help_model_answering_with_links(platform_env: Setti
     guides = [str(PROJECT_ROOT / "docs" / f"user-guide.{locale}.md") for locale in ("ko", "en")]
     qa, train = tmp_path / "qa.jsonl", tmp_path / "help-train.jsonl"
     synth = _run("synth", "docs", *guides, "--out", str(qa), "--negatives", "3")
-    assert "14 chunks" in synth
+    assert "17 chunks" in synth  # 8 sections in each guide; the token budget splits the Korean playground
     assert "wrote" in _run("dataset", "export", str(qa), "--out", str(train))
     started = _run("finetune", "start", str(train), "--base", "gpt-4o-mini-2024-07-18", "--suffix", "help")
     assert "for help" in started

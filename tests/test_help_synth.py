@@ -100,7 +100,7 @@ def test_synth_docs_keeps_grounded_pairs_negatives_resumes_and_exports(
     assert result.exit_code == 0, result.output
     rows = _read(out)
     positives = [row for row in rows if not row["abstain"]]
-    assert len(positives) == 7  # one question per chunk kept; the near-duplicates dropped
+    assert len(positives) == 8  # one question per chunk (8 sections) kept; the near-duplicates dropped
     undo = next(row for row in positives if row["url"] == "/docs/guide/en#undo")
     assert "[Confirmation and undo](/docs/guide/en#undo)" in undo["answer"] and UNDO_SENTENCE in undo["chunk"]
     dropped = {d["question"]: d["reason"] for row in _read(Path(f"{out}.progress.jsonl")) for d in row["dropped"]}

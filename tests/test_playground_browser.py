@@ -48,15 +48,25 @@ def test_demo_data_shows_plans_and_a_reload_keeps_them(page: Any) -> None:
     page.click("[data-view=today]")
     expect(page.locator("section.day")).to_have_count(1)
     expect(page.locator("section.day.today")).to_contain_text("선형대수 과제")
+    # Clear asks first: dismissed, nothing is gone; accepted, everything is.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#clear")
+    expect(page.locator(".plan").first).to_be_visible()
+    assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("#clear")
     expect(page.locator(".plan")).to_have_count(0)
+    assert asked == ["이 브라우저의 계획을 모두 지울까요? 되돌리기 목록도 함께 지워지며 되돌릴 수 없습니다."] * 2
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     assert rows(page, "SELECT * FROM TODO") == []
 
 
-def test_plans_added_completed_and_deleted_by_hand(page: Any) -> None:
+def test_plans_added_completed_and_deleted_by_hand_and_undone(page: Any) -> None:
     from playwright.sync_api import expect
+
+    states = [(rows(page, "SELECT * FROM TODO ORDER BY id"), rows(page, "SELECT * FROM SCHEDULE ORDER BY id"))]
 
     page.click("details.add summary")
     page.select_option("#add-form select[name=kind]", "SCHEDULE")
@@ -65,12 +75,32 @@ def test_plans_added_completed_and_deleted_by_hand(page: Any) -> None:
     page.select_option("#add-category", label="약속")
     page.click("#add-form button[type=submit]")
     expect(day(page, "2023-11-26")).to_contain_text("14:00–15:00스터디")
+    states.append((rows(page, "SELECT * FROM TODO ORDER BY id"), rows(page, "SELECT * FROM SCHEDULE ORDER BY id")))
     todo = day(page, "2023-11-21").locator(".plan.todo", has_text="컴퓨터 구조 과제")
     todo.locator("input.complete").check()
     expect(day(page, "2023-11-21").locator(".plan.done")).to_contain_text("컴퓨터 구조 과제")
     assert rows(page, "SELECT complete FROM TODO WHERE title = '컴퓨터 구조 과제'") == [{"complete": 1}]
+    states.append((rows(page, "SELECT * FROM TODO ORDER BY id"), rows(page, "SELECT * FROM SCHEDULE ORDER BY id")))
     day(page, "2023-11-26").locator(".plan", has_text="스터디").locator(".remove").click()
     expect(day(page, "2023-11-26")).not_to_contain_text("스터디")
+    # The three edits are in the undo journal with the commands: undo takes them back newest first.
+    page.click("#undo-stack summary")
+    expect(page.locator("#undo-list li")).to_have_text(
+        ["직접 삭제: 일정 '스터디'", "직접 완료 표시: '컴퓨터 구조 과제'", "직접 추가: 일정 '스터디'"]
+    )
+    page.click("#undo")
+    expect(page.locator("#answer")).to_contain_text("되돌렸습니다: “직접 삭제: 일정 '스터디'”")
+    expect(day(page, "2023-11-26").locator(".plan.changed")).to_contain_text("스터디")
+    for todos, schedules in reversed(states):
+        assert rows(page, "SELECT * FROM TODO ORDER BY id") == todos
+        assert rows(page, "SELECT * FROM SCHEDULE ORDER BY id") == schedules
+        if page.locator("#undo").is_enabled():
+            page.click("#undo")
+            expect(page.locator("#answer[data-kind=undone]")).to_be_visible()
+    expect(page.locator("#undo")).to_be_disabled()
+    # Edits by hand are not turns of the conversation: the next command's history leaves them out.
+    day(page, "2023-11-22").locator(".plan.todo", has_text="운영체제 과제").locator("input.complete").check()
+    assert command(page, "내일 오후 3시 치과 예약 추가")["sent"]["history"] == []
 
 
 def test_korean_add_command_lands_in_tomorrows_column(page: Any, local_service: tuple[str, Settings]) -> None:
@@ -82,7 +112,7 @@ def test_korean_add_command_lands_in_tomorrows_column(page: Any, local_service: 
     assert (sent["now"], sent["engine"], sent["history"]) == ("2023-11-23 20:25:39", "auto", [])
     assert [t["title"] for t in sent["todos"]][:6] == HOMEWORK and sent["todos"][0]["complete"] is True
     assert {c["title"] for c in sent["categories"]} == {"과제", "운동", "약속", "업무"} and len(sent["schedules"]) == 16
-    expect(page.locator("#answer .words")).to_have_text("adds todo '치과 예약' on Fri 11/24 15:00")
+    expect(page.locator("#answer .words")).to_have_text("할 일 추가: '치과 예약' — 11/24(금) 15:00")
     expect(page.locator("#answer .meta")).to_contain_text("engine local")
     page.click("#answer details.sql summary")
     expect(page.locator("#answer details.sql pre")).to_contain_text("INSERT INTO TODO")
@@ -91,6 +121,28 @@ def test_korean_add_command_lands_in_tomorrows_column(page: Any, local_service: 
     page.click("#settings summary")  # folded, as a returning user with a key sees the page
     page.set_viewport_size({"width": 1400, "height": 560})
     print(screenshot(page, "playground-after-command"))
+
+
+def test_the_words_are_in_the_commands_language(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.select_option("#demo-locale", "en")
+    page.once("dialog", lambda dialog: dialog.accept())  # the Korean demo plans are replaced
+    page.click("#load-demo")
+    expect(page.locator(".legend")).to_have_text(["Homework", "Exercise", "Social", "Work"])
+    command(page, "add dentist appointment tomorrow at 3pm")
+    expect(page.locator("#answer .words")).to_have_text("adds todo 'dentist appointment' on Fri 11/24 15:00")
+    answer = command(page, "delete all homework")
+    assert answer["needs_confirmation"] is True
+    expect(page.locator("#answer .ask")).to_have_text("This will change 6 existing plan(s). Run it?")
+    first = page.locator("#answer .words li").first
+    expect(first).to_have_text("deletes todo 'Algorithms homework' on Mon 11/20 23:59")
+    expect(page.locator("#answer #confirm")).to_have_text("Confirm")
+    page.click("#cancel")
+    expect(page.locator("#answer")).to_have_text("Cancelled: nothing was changed.")
+    page.select_option("#locale", "en")  # the language chosen in Settings wins over the command's
+    command(page, "모레 오후 3시 치과 예약 추가")
+    expect(page.locator("#answer .words")).to_have_text("adds todo '치과 예약' on Sat 11/25 15:00")
 
 
 def test_summary_command_shows_a_briefing(page: Any) -> None:

@@ -21,12 +21,12 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     before = rows(page, "SELECT * FROM TODO ORDER BY id")
     answer = command(page, "과제 모두 삭제해줘")
     assert answer["needs_confirmation"] is True
-    expect(page.locator("#answer .ask")).to_contain_text("This will change 6 existing plan(s)")
+    expect(page.locator("#answer .ask")).to_contain_text("기존 계획 6개가 바뀝니다. 실행할까요?")
     expect(page.locator("#answer table.rows tr")).to_have_count(7)  # a header and six rows
     # Nothing runs before the person says so; Cancel keeps everything.
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
     page.click("#cancel")
-    expect(page.locator("#answer")).to_contain_text("Cancelled")
+    expect(page.locator("#answer")).to_contain_text("취소했습니다: 아무것도 바뀌지 않았습니다.")
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
 
     answer = command(page, "과제 모두 삭제해줘")
@@ -43,11 +43,27 @@ def test_bulk_delete_asks_first_and_undo_restores_the_rows(page: Any, local_serv
     print(screenshot(page, "playground-bulk-delete"))
 
     page.click("#undo")
-    expect(page.locator("#answer")).to_contain_text("Undone: “과제 모두 삭제해줘”")
+    expect(page.locator("#answer")).to_contain_text("되돌렸습니다: “과제 모두 삭제해줘”")
     expect(day(page, "2023-11-22").locator(".plan.changed")).to_contain_text("운영체제 과제")
     assert rows(page, "SELECT * FROM TODO ORDER BY id") == before
     assert feedback(local_service[1], answer["request_id"], outcomes=2) == ["executed", "undone"]
     expect(page.locator("#undo")).to_be_disabled()
+
+
+def test_a_held_command_is_dropped_when_the_plans_change_under_it(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    command(page, "과제 모두 삭제해줘")
+    expect(page.locator("#confirm")).to_be_visible()
+    # Its preview no longer tells the truth once the plans change by hand: it is dropped, unrun.
+    day(page, "2023-11-21").locator(".plan.todo", has_text="컴퓨터 구조 과제").locator("input.complete").check()
+    expect(page.locator("#answer[data-kind=cancelled]")).to_have_text(
+        "확인을 기다리는 동안 계획이 바뀌어 그 명령은 실행하지 않았습니다. 다시 보내세요."
+    )
+    expect(page.locator("#confirm")).to_have_count(0)
+    titles = [row["title"] for row in rows(page, "SELECT title FROM TODO ORDER BY id")]
+    assert titles[:6] == HOMEWORK
+    assert page.evaluate("() => window.calendyPlayground.session.pending") is None
 
 
 def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
@@ -55,7 +71,7 @@ def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
 
     states = [rows(page, "SELECT * FROM TODO ORDER BY id")]
     command(page, "토요일 오전 10시 병원 예약 추가")
-    expect(page.locator("#answer .words")).to_have_text("adds todo '병원 예약' on Sat 11/25 10:00")
+    expect(page.locator("#answer .words")).to_have_text("할 일 추가: '병원 예약' — 11/25(토) 10:00")
     states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
     moved = command(page, "데이터베이스 과제 금요일 오후 6시로 미뤄줘")
     assert moved["sent"]["history"] == [
@@ -63,12 +79,12 @@ def test_changes_are_described_and_undone_newest_first(page: Any) -> None:
     ]
     assert "병원 예약" in moved["sent"]["history"][0]["statements"][0]
     expect(page.locator("#answer .words")).to_have_text(
-        "changes todo '데이터베이스 과제': due Fri 11/24 23:59 → Fri 11/24 18:00"
+        "할 일 변경: '데이터베이스 과제' — 마감 11/24(금) 23:59 → 11/24(금) 18:00"
     )
     expect(day(page, "2023-11-24").locator(".plan.changed")).to_contain_text("18:00데이터베이스 과제")
     states.append(rows(page, "SELECT * FROM TODO ORDER BY id"))
     command(page, "데이터베이스 과제 완료")
-    expect(page.locator("#answer .words")).to_have_text("changes todo '데이터베이스 과제': marked done")
+    expect(page.locator("#answer .words")).to_have_text("할 일 변경: '데이터베이스 과제' — 완료로 표시")
     expect(day(page, "2023-11-24").locator(".plan.done.changed")).to_contain_text("데이터베이스 과제")
     page.click("#undo-stack summary")
     expect(page.locator("#undo-list li")).to_have_text(
@@ -90,8 +106,8 @@ def test_a_todo_becomes_a_schedule_and_undo_turns_it_back(page: Any) -> None:
     assert answer["intent"] == "mixed"
     expect(page.locator("#answer .words li")).to_have_text(
         [
-            "adds schedule '데이터베이스 과제' on Fri 11/24 23:59–23:59",
-            "deletes todo '데이터베이스 과제' on Fri 11/24 23:59",
+            "일정 추가: '데이터베이스 과제' — 11/24(금) 23:59–23:59",
+            "할 일 삭제: '데이터베이스 과제' — 11/24(금) 23:59",
         ]
     )
     expect(day(page, "2023-11-24").locator(".plan.schedule.changed")).to_contain_text("데이터베이스 과제")
@@ -106,21 +122,29 @@ def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str,
 
     base, settings = local_service
     wrong = open_page(browser, base, "cal_nokey_wrong")
-    command(wrong, "내일 오후 3시 치과 예약 추가")
+    command(wrong, "내일 오후 3시 치과 예약 추가")  # the error in the command's language
+    expect(wrong.locator("#answer[data-code=unauthorized]")).to_contain_text("API 키가 거절되었습니다")
+    command(wrong, "add dentist appointment tomorrow at 3pm")
     expect(wrong.locator("#answer[data-code=unauthorized]")).to_contain_text("The API key was refused")
     wrong.context.close()
+    keyless = open_page(browser, base, "")
+    keyless.click("#settings summary")  # folded by the person; the refusal opens it again
+    command(keyless, "내일 오후 3시 치과 예약 추가")
+    expect(keyless.locator("#answer[data-code=unauthorized]")).to_contain_text("이 서비스는 API 키가 필요합니다")
+    expect(keyless.locator("#settings")).to_have_attribute("open", "")
+    keyless.context.close()
 
     limited = open_page(browser, base, new_key(settings, rate_limit_per_minute=1))
     limited.select_option("#engine", "llm")
     command(limited, "다음주에 뭐 있는지 알려줄래")  # engine=llm on a service with no LLM
-    expect(limited.locator("#answer[data-code=llm_unavailable]")).to_contain_text("No language model is available")
+    expect(limited.locator("#answer[data-code=llm_unavailable]")).to_contain_text("지금은 쓸 수 있는 언어 모델이 없고")
     # The limit counts per clock minute: a third try covers the first two landing in two minutes.
     for _ in range(2):
         command(limited, "모레 오후 3시 치과 예약 추가")
         if limited.locator("#answer[data-code=rate_limited]").count():
             break
     expect(limited.locator("#answer[data-code=rate_limited]")).to_contain_text(
-        re_compile(r"Too many requests for this key: try again in \d+ s")
+        re_compile(r"이 키의 요청이 너무 많습니다\. \d+초 뒤에 다시 시도하세요\.")
     )
     # Every code of api.md's error table has its own words (none falls through to the generic text).
     codes = [
@@ -136,16 +160,18 @@ def test_error_codes_show_their_messages(browser: Any, local_service: tuple[str,
         "not_found",
         "method_not_allowed",
     ]
-    texts = limited.evaluate(
-        """async (codes) => {
-            const { ApiError, errorText } = await import('/playground/static/api.js');
-            return codes.map((code) => errorText(new ApiError(500, code, 'boom', null, 7)));
-        }""",
-        codes,
-    )
-    generic = [code for code, text in zip(codes, texts, strict=True) if text.startswith("The service answered")]
-    assert generic == []
-    assert len(set(texts)) == len(codes)
+    for language, generic_start in (("en", "The service answered"), ("ko", "서비스가 500")):
+        texts = limited.evaluate(
+            """async ([codes, language]) => {
+                const { ApiError, errorText } = await import('/playground/static/api.js');
+                return codes.map((code) => errorText(new ApiError(500, code, 'boom', null, 7), language));
+            }""",
+            [codes, language],
+        )
+        generic = [code for code, text in zip(codes, texts, strict=True) if text.startswith(generic_start)]
+        assert generic == []
+        # One text a code (the two route errors share theirs, naming the code).
+        assert len(set(texts)) == len(codes)
     limited.context.close()
 
 

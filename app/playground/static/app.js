@@ -5,6 +5,7 @@ import { addDays, dayKey, parseStamp, stamp, weekStart } from "./dates.js";
 import { PlanDb } from "./db.js";
 import { demoData } from "./demo.js";
 import { el, renderOutcome, renderPlans } from "./views.js";
+import { languageOf, wordsFor } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 const PREFS_KEY = "calendy.playground.prefs";
@@ -75,11 +76,7 @@ function refresh() {
     today,
     focus,
     changed,
-    onToggle: (id, done) => {
-      db.setComplete(id, done);
-      changed = null;
-      refresh();
-    },
+    onToggle: (plan, done) => byHand(plan.title, (t) => db.setComplete(t.handDone(plan.title, done), plan.id, done)),
     onPick: (date) => {
       // A day of the month view opens in the day view (whole days between it and today).
       prefs.view = "today";
@@ -87,11 +84,8 @@ function refresh() {
       savePrefs();
       refresh();
     },
-    onDelete: (table, id) => {
-      db.remove(table, id);
-      changed = null;
-      refresh();
-    },
+    onDelete: (plan) =>
+      byHand(plan.title, (t) => db.remove(t.handDelete(t.nouns[plan.table], plan.title), plan.table, plan.id)),
   });
   for (const button of document.querySelectorAll("[data-view]"))
     button.classList.toggle("active", button.dataset.view === prefs.view);
@@ -103,6 +97,29 @@ function refresh() {
     el("option", { value: "" }, "no category"),
     ...categories.map((c) => el("option", { value: c.id }, c.title)),
   );
+}
+
+/** Words for the page's own questions: the language chosen in Settings, else the browser's. */
+function pageWords() {
+  return wordsFor(prefs.locale || (navigator.language.startsWith("ko") ? "ko" : "en"));
+}
+
+/** An edit by hand (journaled, so Undo takes it back too), labelled in the language of the plan's title. */
+function byHand(title, edit) {
+  dropHeld();
+  try {
+    edit(wordsFor(languageOf(title, settings.locale)));
+  } catch (error) {
+    status(`Nothing was changed: ${error.message}`, "error");
+  }
+  changed = null;
+  refresh();
+}
+
+/** Before the plans change another way, a command waiting for confirmation is dropped (and said so). */
+function dropHeld() {
+  const dropped = session.dropHeld();
+  if (dropped) show(dropped);
 }
 
 function show(outcome) {
@@ -118,10 +135,12 @@ function show(outcome) {
   refresh();
 }
 
-function showError(error) {
-  const text = error instanceof ApiError ? errorText(error) : `Something went wrong in the page: ${error.message}`;
+function showError(error, language) {
+  const text =
+    error instanceof ApiError ? errorText(error, language) : `Something went wrong in the page: ${error.message}`;
   show({ kind: "error", text });
   if (error instanceof ApiError) $("answer").dataset.code = error.code;
+  if (error instanceof ApiError && error.code === "unauthorized") $("settings").open = true;
 }
 
 async function submit() {
@@ -134,7 +153,8 @@ async function submit() {
     $("command").value = "";
     status("");
   } catch (error) {
-    showError(error);
+    // The error in the command's language, as its answer would have been.
+    showError(error, languageOf(prompt, settings.locale));
     status("");
   } finally {
     $("send").disabled = false;
@@ -161,7 +181,10 @@ function wireCommandBox() {
     event.preventDefault();
     submit();
   });
-  $("undo").addEventListener("click", () => show(session.undo()));
+  $("undo").addEventListener("click", () => {
+    dropHeld();
+    show(session.undo());
+  });
 }
 
 function wireControls() {
@@ -187,12 +210,17 @@ function wireControls() {
     refresh();
   });
   $("load-demo").addEventListener("click", () => {
+    const hasPlans = db.scalar("SELECT (SELECT count(*) FROM TODO) + (SELECT count(*) FROM SCHEDULE)") > 0;
+    if (hasPlans && !window.confirm(pageWords().replaceAsk)) return;
+    dropHeld();
     db.load(demoData($("demo-locale").value, parseStamp(settings.now())));
     changed = null;
     refresh();
     status(`Loaded the ${$("demo-locale").selectedOptions[0].textContent} demo plans.`);
   });
   $("clear").addEventListener("click", () => {
+    if (!window.confirm(pageWords().clearAsk)) return;
+    dropHeld();
     db.clear();
     changed = null;
     refresh();
@@ -205,12 +233,13 @@ function wireControls() {
     const end = form.get("end") ? parseStamp(String(form.get("end"))) : new Date(start.getTime() + 3600_000);
     const category = form.get("category") ? Number(form.get("category")) : null;
     const title = String(form.get("title")).trim();
-    if (form.get("kind") === "TODO") db.addTodo({ title, due_time: stamp(start), category_id: category });
-    else db.addSchedule({ title, start_time: stamp(start), end_time: stamp(end), category_id: category });
-    db.save();
+    const table = form.get("kind") === "TODO" ? "TODO" : "SCHEDULE";
+    const plan =
+      table === "TODO"
+        ? { title, due_time: stamp(start), category_id: category }
+        : { title, start_time: stamp(start), end_time: stamp(end), category_id: category };
+    byHand(title, (t) => db.add(t.handAdd(t.nouns[table], title), table, plan));
     event.target.reset();
-    changed = null;
-    refresh();
   });
   const fields = { "api-key": "apiKey", engine: "engine", locale: "locale", "pinned-now": "pinnedNow" };
   for (const [id, name] of Object.entries(fields)) {

@@ -1,53 +1,8 @@
 // One person's conversation, as the mobile client holds it: a command → /v1/sql → statements run on the
 // browser's plans with preview, confirmation, one transaction, undo, feedback, and the summary flow.
 import { post } from "./api.js";
-import { clock, human } from "./dates.js";
 import { PlanError } from "./db.js";
-
-const NOUNS = { TODO: "todo", SCHEDULE: "schedule", CATEGORY: "category" };
-const TIME_NAMES = { due_time: "due", start_time: "starts", end_time: "ends" };
-
-function when(table, row) {
-  if (table === "TODO" && row.due_time) return ` on ${human(row.due_time)}`;
-  if (table === "SCHEDULE" && row.start_time) {
-    const sameDay = String(row.end_time).slice(0, 10) === String(row.start_time).slice(0, 10);
-    return ` on ${human(row.start_time)}–${sameDay ? clock(row.end_time) : human(row.end_time)}`;
-  }
-  return "";
-}
-
-function difference(before, after) {
-  if (!after) return "changed";
-  const parts = [];
-  for (const [name, old] of Object.entries(before)) {
-    const now = after[name];
-    if (old === now) continue;
-    if (name === "complete") parts.push(now ? "marked done" : "marked not done");
-    else if (name in TIME_NAMES) parts.push(`${TIME_NAMES[name]} ${human(old)} → ${human(now)}`);
-    else if (name === "title") parts.push(`renamed to '${now}'`);
-    else parts.push(`${name} ${old ?? "—"} → ${now ?? "—"}`);
-  }
-  return parts.join(", ") || "no visible change";
-}
-
-/** What the statements do, in words ("adds todo '알골 과제' on Fri 11/24 08:00"), from a dry run's steps. */
-export function describe(steps) {
-  const lines = [];
-  for (const step of steps) {
-    const noun = NOUNS[step.table] ?? step.table.toLowerCase();
-    if (step.kind === "insert") {
-      for (const row of step.after) lines.push(`adds ${noun} '${row.title}'${when(step.table, row)}`);
-    } else if (step.kind === "delete") {
-      for (const row of step.before) lines.push(`deletes ${noun} '${row.title}'${when(step.table, row)}`);
-    } else if (step.kind === "update") {
-      for (const row of step.before) {
-        const after = step.after.find((r) => r.id === row.id);
-        lines.push(`changes ${noun} '${row.title}': ${difference(row, after)}`);
-      }
-    }
-  }
-  return lines.length ? lines : ["changes nothing: no plan matches"];
-}
+import { describe, languageOf, wordsFor } from "./words.js";
 
 function changedIds(steps) {
   const ids = { TODO: new Set(), SCHEDULE: new Set(), CATEGORY: new Set() };
@@ -75,6 +30,11 @@ export class Session {
     this.pending = null;
   }
 
+  /** The page's words in the language of `prompt` (or the one chosen in Settings; English by default). */
+  #words(prompt = "") {
+    return wordsFor(languageOf(prompt, this.settings.locale));
+  }
+
   #post(path, body) {
     return post(path, body, this.settings.apiKey);
   }
@@ -98,8 +58,9 @@ export class Session {
     const body = { prompt, now: this.settings.now(), ...this.db.records(), history: this.db.history(), engine };
     if (locale) body.locale = locale;
     const answer = await this.#post("/v1/sql", body);
-    if (answer.status !== "ok") return { kind: "message", answer, text: answer.message ?? answer.status };
-    if (answer.intent === "select" || answer.intent === "summary") return this.#read(answer);
+    const language = languageOf(prompt, locale);
+    if (answer.status !== "ok") return { kind: "message", answer, language, text: answer.message ?? answer.status };
+    if (answer.intent === "select" || answer.intent === "summary") return this.#read(answer, language);
     let steps;
     try {
       steps = this.db.simulate(answer.statements);
@@ -107,16 +68,16 @@ export class Session {
       await this.#feedback(answer.request_id, "failed", error.message);
       return { kind: "error", answer, text: `SQLite refused the statements: ${error.message}` };
     }
-    const words = describe(steps);
+    const words = describe(steps, language);
     const rows = steps.flatMap((step) => step.before.map((row) => ({ table: step.table, ...row })));
     if (answer.needs_confirmation) {
-      this.pending = { prompt, answer, words, rows };
-      return { kind: "pending", answer, words, rows };
+      this.pending = { prompt, answer, words, rows, language };
+      return { kind: "pending", answer, words, rows, language };
     }
-    return this.#apply(prompt, answer, words, rows);
+    return this.#apply({ prompt, answer, words, rows, language });
   }
 
-  #apply(prompt, answer, words, rows) {
+  #apply({ prompt, answer, words, rows, language }) {
     let steps;
     try {
       steps = this.db.apply(answer.statements, prompt, answer.request_id);
@@ -126,10 +87,10 @@ export class Session {
       return { kind: "error", answer, text: `Nothing was changed: SQLite refused the statements (${error.message})` };
     }
     this.#feedback(answer.request_id, "executed");
-    return { kind: "changed", answer, words, rows, changed: changedIds(steps) };
+    return { kind: "changed", answer, words, rows, language, changed: changedIds(steps) };
   }
 
-  async #read(answer) {
+  async #read(answer, language) {
     const categories = new Map(this.db.select("SELECT id, title FROM CATEGORY").map((c) => [c.id, c.title]));
     const rows = [];
     const plans = [];
@@ -148,30 +109,37 @@ export class Session {
       return { kind: "error", answer, text: `SQLite refused the query: ${error.message}` };
     }
     await this.#feedback(answer.request_id, "executed");
-    if (answer.intent !== "summary") return { kind: "rows", answer, rows };
+    if (answer.intent !== "summary") return { kind: "rows", answer, rows, language };
     const { engine, locale } = this.settings;
     const request = { now: this.settings.now(), plans, engine };
     if (locale) request.locale = locale;
     const briefing = await this.#post("/v1/summary", request);
-    return { kind: "summary", answer, rows, text: briefing.summary, briefing };
+    return { kind: "summary", answer, rows, language, text: briefing.summary, briefing };
   }
 
   /** Run the held change. */
   confirm() {
-    if (!this.pending) return { kind: "message", text: "Nothing is waiting for confirmation." };
-    const { prompt, answer, words, rows } = this.pending;
+    const held = this.pending;
     this.pending = null;
-    return this.#apply(prompt, answer, words, rows);
+    if (!held) return { kind: "message", text: this.#words().nothingHeld };
+    return this.#apply(held);
   }
 
   /** Drop the held change; nothing runs. */
   cancel() {
     const had = this.pending;
     this.pending = null;
-    return {
-      kind: "cancelled",
-      text: had ? "Cancelled: nothing was changed." : "Nothing is waiting for confirmation.",
-    };
+    const words = this.#words(had?.prompt);
+    return { kind: "cancelled", language: had?.language, text: had ? words.cancelled : words.nothingHeld };
+  }
+
+  /** The plans changed under a held command (an edit by hand, undo, demo data, Clear): drop it unrun,
+   * since its preview no longer shows what it would change; the outcome to show, or null if none was held. */
+  dropHeld() {
+    const held = this.pending;
+    this.pending = null;
+    if (!held) return null;
+    return { kind: "cancelled", language: held.language, text: wordsFor(held.language).heldDropped };
   }
 
   /** Restore the rows before the newest command kept, and report it undone. */
@@ -182,10 +150,11 @@ export class Session {
     } catch (error) {
       return { kind: "error", text: `Undo failed: ${error.message}` };
     }
-    if (!undone) return { kind: "message", text: "Nothing to undo." };
+    if (!undone) return { kind: "message", text: this.#words().nothingToUndo };
     this.#feedback(undone.requestId, "undone");
     const changed = { TODO: new Set(), SCHEDULE: new Set(), CATEGORY: new Set() };
     for (const { table, id } of undone.restored) changed[table]?.add(id);
-    return { kind: "undone", text: `Undone: “${undone.prompt}”`, changed };
+    const language = languageOf(undone.prompt, this.settings.locale);
+    return { kind: "undone", language, text: wordsFor(language).undone(undone.prompt), changed };
   }
 }

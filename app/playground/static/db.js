@@ -5,7 +5,8 @@ const STORE_KEY = "calendy.playground.db";
 // The journal lives beside the plans; it is never sent to the service, which knows only the client schema.
 const JOURNAL_DDL =
   "CREATE TABLE IF NOT EXISTS calendy_undo (id INTEGER PRIMARY KEY, request_id TEXT, prompt TEXT NOT NULL," +
-  " statements TEXT NOT NULL, steps TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0)";
+  " statements TEXT NOT NULL, steps TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0," +
+  " by_hand INTEGER NOT NULL DEFAULT 0)";
 export const PLAN_TABLES = ["CATEGORY", "TODO", "SCHEDULE"];
 
 function toBase64(bytes) {
@@ -41,6 +42,9 @@ export class PlanDb {
     this.db.run("PRAGMA foreign_keys = ON");
     if (this.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'TODO'") === 0) this.db.exec(this.schemaSql);
     this.db.exec(JOURNAL_DDL);
+    // A database saved before edits by hand were journaled has no by_hand column yet.
+    if (!this.select("PRAGMA table_info(calendy_undo)").some((column) => column.name === "by_hand"))
+      this.run("ALTER TABLE calendy_undo ADD COLUMN by_hand INTEGER NOT NULL DEFAULT 0");
   }
 
   save() {
@@ -126,13 +130,7 @@ export class PlanDb {
     let steps;
     try {
       steps = this.#runSteps(statements);
-      const journal = steps.map(({ table, before, inserted }) => ({ table, before, inserted }));
-      this.run("INSERT INTO calendy_undo (request_id, prompt, statements, steps) VALUES (?, ?, ?, ?)", [
-        requestId ?? null,
-        prompt,
-        JSON.stringify(statements.map((s) => s.sql)),
-        JSON.stringify(journal),
-      ]);
+      this.#journal({ prompt, requestId, statements: statements.map((s) => s.sql), steps });
       this.run("COMMIT");
     } catch (error) {
       this.run("ROLLBACK");
@@ -140,6 +138,15 @@ export class PlanDb {
     }
     this.save();
     return steps;
+  }
+
+  /** Keep the rows before each step (and the ids added) so undo can put them back. */
+  #journal({ prompt, requestId = null, statements, steps, byHand = false }) {
+    const journal = steps.map(({ table, before, inserted }) => ({ table, before, inserted }));
+    this.run(
+      "INSERT INTO calendy_undo (request_id, prompt, statements, steps, by_hand) VALUES (?, ?, ?, ?, ?)",
+      [requestId, prompt, JSON.stringify(statements), JSON.stringify(journal), byHand ? 1 : 0],
+    );
   }
 
   /** Restore the rows before the newest command not yet undone; its prompt, request id and restored ids. */
@@ -176,9 +183,9 @@ export class PlanDb {
     return this.select("SELECT id, prompt FROM calendy_undo WHERE undone = 0 ORDER BY id DESC");
   }
 
-  /** The last commands kept (not undone), oldest first, as the request's `history`. */
+  /** The last commands kept (not undone), oldest first, as the request's `history` (edits by hand are no turns). */
   history(turns = 5) {
-    const found = this.select("SELECT prompt, statements FROM calendy_undo WHERE undone = 0 ORDER BY id DESC LIMIT ?", [
+    const found = this.select("SELECT prompt, statements FROM calendy_undo WHERE undone = 0 AND by_hand = 0 ORDER BY id DESC LIMIT ?", [
       turns,
     ]);
     return found.reverse().map((row) => ({ prompt: row.prompt, statements: JSON.parse(row.statements) }));
@@ -214,13 +221,39 @@ export class PlanDb {
     );
   }
 
-  setComplete(id, complete) {
-    this.run("UPDATE TODO SET complete = ? WHERE id = ?", [complete ? 1 : 0, id]);
+  /** An edit by hand, in one transaction and in the undo journal under `label`; the step it made. */
+  #byHand(label, table, id, change) {
+    const step = { table, kind: id === null ? "insert" : "update", before: [], inserted: [], after: [] };
+    this.run("BEGIN");
+    try {
+      const top = this.scalar(`SELECT coalesce(max(id), 0) FROM ${table}`);
+      if (id !== null) step.before = this.select(`SELECT * FROM ${table} WHERE id = ?`, [id]);
+      change();
+      if (id === null) step.inserted = this.select(`SELECT id FROM ${table} WHERE id > ?`, [top]).map((r) => r.id);
+      this.#journal({ prompt: label, statements: [], steps: [step], byHand: true });
+      this.run("COMMIT");
+    } catch (error) {
+      this.run("ROLLBACK");
+      throw new PlanError(error.message);
+    }
     this.save();
+    return step;
   }
 
-  remove(table, id) {
-    this.run(`DELETE FROM ${table === "TODO" ? "TODO" : "SCHEDULE"} WHERE id = ?`, [id]);
-    this.save();
+  /** Add a todo (TODO) or a schedule (SCHEDULE) by hand; undo removes it. */
+  add(label, table, plan) {
+    const name = table === "TODO" ? "TODO" : "SCHEDULE";
+    return this.#byHand(label, name, null, () => (name === "TODO" ? this.addTodo(plan) : this.addSchedule(plan)));
+  }
+
+  setComplete(label, id, complete) {
+    return this.#byHand(label, "TODO", id, () =>
+      this.run("UPDATE TODO SET complete = ? WHERE id = ?", [complete ? 1 : 0, id]),
+    );
+  }
+
+  remove(label, table, id) {
+    const name = table === "TODO" ? "TODO" : "SCHEDULE";
+    return this.#byHand(label, name, id, () => this.run(`DELETE FROM ${name} WHERE id = ?`, [id]));
   }
 }

@@ -1,5 +1,6 @@
 // What a person reads at a glance: today, this week, a month, coloured by category; and the last answer.
 import { addDays, clock, dayKey, dayName, human, weekStart } from "./dates.js";
+import { wordsFor } from "./words.js";
 
 const COLOURS = ["#4f7cff", "#2eb67d", "#e8a33d", "#d9534f", "#8e6bd8", "#1fa2b8", "#c2407a", "#6b8e23"];
 const NONE = "#8a8f98";
@@ -49,12 +50,12 @@ function item(plan, ctx, compact) {
           class: "complete",
           checked: Boolean(plan.complete),
           "aria-label": `done: ${plan.title}`,
-          onchange: (event) => ctx.onToggle(plan.id, event.target.checked),
+          onchange: (event) => ctx.onToggle(plan, event.target.checked),
         })
       : null;
   const remove = el(
     "button",
-    { class: "remove", title: `delete ${plan.title}`, onclick: () => ctx.onDelete(plan.table, plan.id) },
+    { class: "remove", title: `delete ${plan.title}`, onclick: () => ctx.onDelete(plan) },
     "×",
   );
   return el(
@@ -146,7 +147,10 @@ function meta(answer) {
 
 function rowsTable(rows) {
   if (!rows.length) return null;
-  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  // Columns empty in every row (memo, priority of most plans) only push the titles out of sight.
+  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((n) =>
+    rows.some((row) => row[n] !== null && row[n] !== undefined && row[n] !== ""),
+  );
   return el(
     "table",
     { class: "rows" },
@@ -169,8 +173,9 @@ function rowsTable(rows) {
 export function renderOutcome(panel, outcome, handlers) {
   const parts = [];
   const { answer } = outcome;
+  const t = wordsFor(outcome.language);
   if (outcome.kind === "pending") {
-    parts.push(el("p", { class: "ask" }, `This will change ${outcome.rows.length} existing plan(s). Run it?`));
+    parts.push(el("p", { class: "ask" }, t.ask(outcome.rows.length)));
   }
   if (outcome.words)
     parts.push(
@@ -183,10 +188,10 @@ export function renderOutcome(panel, outcome, handlers) {
   if (outcome.kind === "summary") parts.push(el("blockquote", { class: "briefing" }, outcome.text));
   else if (outcome.text) parts.push(el("p", { class: `text ${outcome.kind}` }, outcome.text));
   if (outcome.kind === "pending") {
-    parts.push(el("div", { class: "preview" }, el("h4", {}, "Rows that will change"), rowsTable(outcome.rows)));
+    parts.push(el("div", { class: "preview" }, el("h4", {}, t.willChange), rowsTable(outcome.rows)));
   } else if (outcome.rows?.length) {
     // Rows read or changed are there to check, not to read first: folded, open for a plain SELECT.
-    const label = outcome.kind === "changed" ? "Rows before the change" : "Rows";
+    const label = outcome.kind === "changed" ? t.before : t.rows;
     parts.push(
       el(
         "details",
@@ -201,8 +206,8 @@ export function renderOutcome(panel, outcome, handlers) {
       el(
         "div",
         { class: "confirm" },
-        el("button", { class: "primary", id: "confirm", onclick: handlers.onConfirm }, "Confirm"),
-        el("button", { id: "cancel", onclick: handlers.onCancel }, "Cancel"),
+        el("button", { class: "primary", id: "confirm", onclick: handlers.onConfirm }, t.confirm),
+        el("button", { id: "cancel", onclick: handlers.onCancel }, t.cancel),
       ),
     );
   }

@@ -18,7 +18,6 @@ from app.settings import Settings
 from bench._common import ROOT, free_port
 from bench._load import Load, run_load_sync
 
-
 # `python -m app.cli` from ROOT: the code of this checkout is what gets measured.
 CALENDY = [sys.executable, "-m", "app.cli"]
 

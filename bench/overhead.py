@@ -159,6 +159,9 @@ def main(argv: list[str] | None = None) -> None:
         "--clients", type=int, default=2, help="load-generating client processes (one saturates near 1,100 req/s)"
     )
     parser.add_argument("--no-auth", action="store_true", help="CALENDY_AUTH_DISABLED=true: no key check, rate limiter")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="CALENDY_X=VALUE", help="a setting of the service (repeatable)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
@@ -169,7 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         upstream, upstream_base = start_upstream(latency_ms=args.latency_ms)
         children.append(upstream)
-        service = start_service(upstream_base=upstream_base, workers=args.workers, auth=not args.no_auth)
+        settings = dict(item.split("=", 1) for item in args.set)
+        service = start_service(
+            upstream_base=upstream_base, workers=args.workers, auth=not args.no_auth, settings=settings
+        )
         children.append(service.child)
         base = service.base
         runner = Runner(clients=args.clients, service=service.child, upstream=upstream)

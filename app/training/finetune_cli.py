@@ -25,9 +25,7 @@ PollOption = Annotated[float | None, typer.Option("--poll", help="Seconds betwee
 
 
 def _with_client(settings: Settings, work: Callable[[AsyncEngine, AsyncOpenAI], Awaitable[T]]) -> T:
-    # httpx's own stack with one pool: a CLI makes a handful of calls, file uploads among them
-    # (a multipart stream, which the buffered aiohttp transport would hold in memory).
-    client = build_llm_client(settings.model_copy(update={"llm_http_backend": "httpx", "llm_http_pools": 1}))
+    client = build_llm_client(settings)
     if client is None:
         raise fail("no LLM API configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
 

@@ -9,7 +9,6 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.api.body import document_bodies
 from app.api.errors import install_error_handlers
 from app.api.guard import GuardMiddleware
 from app.api.help_routes import router as help_router
@@ -19,7 +18,6 @@ from app.api.routes import router
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
 from app.runtime import LocalEngine, build_runtime
-from app.schemas import SqlRequest, SummaryRequest
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("calendy")
@@ -83,5 +81,4 @@ def create_app(
     app.include_router(router)
     app.include_router(ops_router)
     app.include_router(help_router)
-    document_bodies(app, [SqlRequest, SummaryRequest])
     return app

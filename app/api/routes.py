@@ -6,12 +6,11 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from app.api.body import json_body
 from app.api.deps import ApiKeyDep, OpsDep, RuntimeDep, SqlCallDep, SummaryCallDep
 from app.api.limits import check_sql_limits, check_summary_limits
 from app.ops.feedback import record_feedback
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
-from app.schemas import ErrorBody, SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
+from app.schemas import ErrorBody, SqlResponse, SummaryResponse
 from app.services.commands import convert_command
 from app.services.summaries import summarize_plans
 
@@ -52,7 +51,7 @@ def _json_response(model: BaseModel) -> Response:
     return Response(to_json(model), media_type="application/json")
 
 
-@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS, openapi_extra=json_body(SqlRequest))
+@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS)
 async def post_sql(call: SqlCallDep) -> Response:
     """Turn a natural-language command into validated SQLite statements."""
     check_sql_limits(request=call.body, settings=call.settings)
@@ -65,7 +64,7 @@ async def post_sql(call: SqlCallDep) -> Response:
     return _json_response(response)
 
 
-@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS, openapi_extra=json_body(SummaryRequest))
+@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS)
 async def post_summary(call: SummaryCallDep) -> Response:
     """Brief the plans the client selected, in at most 500 characters."""
     check_summary_limits(request=call.body, settings=call.settings)

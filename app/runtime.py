@@ -8,6 +8,7 @@ import httpx
 from openai import AsyncOpenAI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.active_model import ActiveModelSource
 from app.engine_answer import EngineAnswer
 from app.llm.body import StaticPrefix
 from app.llm.client import LlmRuntime, build_llm_client
@@ -17,7 +18,6 @@ from app.llm.prompts import PromptTemplates, load_prompts
 from app.schemas import SqlRequest
 from app.settings import Settings
 from app.sqlcheck.schema import ClientSchema, load_client_schema
-from app.training.active_model import ActiveModelSource
 
 LocalEngine = Callable[..., EngineAnswer | None]
 

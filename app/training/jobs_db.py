@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from app.db.active_model import ACTIVE_MODEL
 from app.db.models import FinetunedModel, FinetuneJob, ServiceSetting
 
-ACTIVE_MODEL = "active_model"
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
 
@@ -69,13 +69,6 @@ async def list_models(*, engine: AsyncEngine) -> list[FinetunedModel]:
     query = select(FinetunedModel).order_by(FinetunedModel.created_at.desc())
     async with async_sessionmaker(engine)() as session:
         return list((await session.scalars(query)).all())
-
-
-async def get_active_model(*, engine: AsyncEngine) -> str | None:
-    """The model chosen with `calendy models use`, or None (the configured CALENDY_LLM_MODEL)."""
-    async with engine.connect() as connection:
-        query = select(ServiceSetting.value).where(ServiceSetting.name == ACTIVE_MODEL)
-        return (await connection.execute(query)).scalar_one_or_none()
 
 
 async def set_active_model(*, engine: AsyncEngine, model: str | None) -> None:

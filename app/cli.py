@@ -14,7 +14,7 @@ from ulid import ULID
 from app.errors import AppError
 from app.evaluation.command import eval_command
 from app.ops.cli import db_app, keys_app, logs_command
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.ops.logs import logging_config
 from app.runtime import build_runtime
 from app.schemas import TIME_FORMAT, SqlRequest
@@ -89,8 +89,9 @@ async def _ask(body: dict[str, Any]) -> dict[str, Any]:
     runtime = build_runtime(get_settings())
     try:
         request = SqlRequest.model_validate(body)
-        calls: list[LlmCall] = []
-        response = await convert_command(runtime=runtime, request=request, request_id=str(ULID()), calls=calls)
+        response = await convert_command(
+            runtime=runtime, request=request, request_id=str(ULID()), recorder=CallRecorder()
+        )
         return response.model_dump(mode="json")
     finally:
         await runtime.aclose()

@@ -15,9 +15,10 @@ from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
 from app.api.routes import router
+from app.engine_answer import LocalEngine
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
-from app.runtime import LocalEngine, build_runtime
+from app.runtime import build_runtime
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("calendy")

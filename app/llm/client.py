@@ -18,7 +18,7 @@ from app.errors import AppError, LlmError, LlmTimeout, LlmUnavailable
 from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
 from app.llm.reply import parse_reply
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.schemas import Usage
 from app.settings import Settings
 
@@ -200,7 +200,7 @@ async def complete_chat(
     messages: list[dict[str, Any]],
     deadline: float,
     purpose: str,
-    calls: list[LlmCall],
+    recorder: CallRecorder,
     max_tokens: int | None = None,
     prefix: StaticPrefix | None = None,
 ) -> ChatResult:
@@ -211,7 +211,7 @@ async def complete_chat(
     probe = runtime.circuit.admit()
     try:
         return await _call_chat(
-            runtime=runtime, messages=messages, deadline=deadline, purpose=purpose, calls=calls,
+            runtime=runtime, messages=messages, deadline=deadline, purpose=purpose, recorder=recorder,
             max_tokens=max_tokens, prefix=prefix,
         )  # fmt: skip
     finally:
@@ -225,7 +225,7 @@ async def _call_chat(
     messages: list[dict[str, Any]],
     deadline: float,
     purpose: str,
-    calls: list[LlmCall],
+    recorder: CallRecorder,
     max_tokens: int | None,
     prefix: StaticPrefix | None,
 ) -> ChatResult:
@@ -233,8 +233,7 @@ async def _call_chat(
     settings = runtime.settings
     await runtime.refresh_model()
     model = runtime.model
-    call = LlmCall(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
-    calls.append(call)
+    call = recorder.start(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
     started = time.perf_counter()
     remaining = deadline - time.monotonic()
     try:

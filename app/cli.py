@@ -42,7 +42,7 @@ def serve(
     import uvicorn
 
     from app.db.migrate import upgrade_database
-    from app.serving import WorkerSupervisor, reuse_port_supported
+    from app.ops.serving import WorkerSupervisor, reuse_port_supported
 
     settings = get_settings()
     if log_level:

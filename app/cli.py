@@ -15,7 +15,7 @@ from app.errors import AppError
 from app.evaluation.command import eval_command
 from app.evaluation.help_eval import eval_help_command
 from app.ops.cli import db_app, keys_app, logs_app
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.ops.logs import logging_config
 from app.runtime import build_runtime
 from app.schemas import TIME_FORMAT, SqlRequest
@@ -45,7 +45,7 @@ def serve(
 
     from app.db.migrate import upgrade_database
     from app.ops.connections import uvicorn_limits
-    from app.serving import WorkerSupervisor, reuse_port_supported
+    from app.ops.serving import WorkerSupervisor, reuse_port_supported
 
     settings = get_settings()
     if log_level:
@@ -94,8 +94,9 @@ async def _ask(body: dict[str, Any]) -> dict[str, Any]:
     runtime = build_runtime(get_settings())
     try:
         request = SqlRequest.model_validate(body)
-        calls: list[LlmCall] = []
-        response = await convert_command(runtime=runtime, request=request, request_id=str(ULID()), calls=calls)
+        response = await convert_command(
+            runtime=runtime, request=request, request_id=str(ULID()), recorder=CallRecorder()
+        )
         return response.model_dump(mode="json")
     finally:
         await runtime.aclose()

@@ -1,8 +1,9 @@
-"""What an engine answers for a command, before validation turns its SQL into statements."""
+"""The engine contract: what an engine answers for a command, before validation turns its SQL into statements."""
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from app.schemas import Intent, Status, Usage
+from app.schemas import Intent, SqlRequest, Status, Usage
 
 
 @dataclass
@@ -16,3 +17,11 @@ class EngineAnswer:
     engine: str = "local"
     model: str | None = None
     usage: Usage | None = None
+
+
+class LocalEngine(Protocol):
+    """An offline engine (`app.local.answer_locally`): an unvalidated answer, or None to decline."""
+
+    def __call__(self, *, request: SqlRequest) -> EngineAnswer | None:
+        """Answer the command, or None when not sure."""
+        ...

@@ -9,7 +9,6 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.api.body import document_bodies
 from app.api.errors import install_error_handlers
 from app.api.guard import GuardMiddleware, internal_asgi
 from app.api.help_routes import router as help_router
@@ -18,10 +17,10 @@ from app.api.ops_routes import router as ops_router
 from app.api.playground_routes import router as playground_router
 from app.api.routes import router
 from app.api.slack_routes import router as slack_router
+from app.engine_answer import LocalEngine
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
-from app.runtime import LocalEngine, build_runtime
-from app.schemas import SqlRequest, SummaryRequest
+from app.runtime import build_runtime
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("calendy")
@@ -105,5 +104,4 @@ def create_app(
     app.include_router(playground_router)
     if resolved.slack_configured:
         app.include_router(slack_router)
-    document_bodies(app, [SqlRequest, SummaryRequest])
     return app

@@ -1,6 +1,5 @@
 """Everything built once per process: schema, prompts, exemplars, clients; closed at shutdown."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,19 +7,17 @@ import httpx
 from openai import AsyncOpenAI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.engine_answer import EngineAnswer
+from app.db.active_model import ActiveModelSource
+from app.engine_answer import LocalEngine
 from app.llm.body import StaticPrefix
 from app.llm.client import LlmRuntime, build_llm_client
 from app.llm.exemplars import Exemplar, load_exemplars
 from app.llm.follow import ModelFollower
 from app.llm.messages import build_static_prefix
 from app.llm.prompts import PromptTemplates, load_prompts
-from app.schemas import SqlRequest
+from app.local import answer_locally
 from app.settings import Settings
 from app.sqlcheck.schema import ClientSchema, load_client_schema
-from app.training.active_model import ActiveModelSource
-
-LocalEngine = Callable[..., EngineAnswer | None]
 
 
 @dataclass
@@ -44,15 +41,6 @@ class Runtime:
                 await self.llm.model_source.aclose()
             if self.llm.help_follower is not None and isinstance(self.llm.help_follower.source, ActiveModelSource):
                 await self.llm.help_follower.source.aclose()
-
-
-def _default_local_engine() -> LocalEngine:
-    from app.local import answer_locally
-
-    def run(*, request: SqlRequest) -> EngineAnswer | None:
-        return answer_locally(request=request)
-
-    return run
 
 
 def _llm_runtime(
@@ -93,5 +81,5 @@ def build_runtime(
         exemplars=exemplars,
         prefix=prefix,
         llm=_llm_runtime(settings, client, prefix=prefix, db_engine=db_engine) if client is not None else None,
-        local_engine=local_engine or _default_local_engine(),
+        local_engine=local_engine or answer_locally,
     )

@@ -36,11 +36,6 @@ class Settings(BaseSettings):
     active_model_refresh_s: float = Field(default=10.0, ge=0)
     # Seconds between polls of a fine-tuning job (`calendy finetune start|status`).
     finetune_poll_s: float = Field(default=30.0, ge=0)
-    # The model client's HTTP stack under the openai client: aiohttp (about a third of the CPU
-    # per call) or httpx's own (what respx intercepts in tests).
-    llm_http_backend: Literal["aiohttp", "httpx"] = "aiohttp"
-    # httpx backend only: small pools keep httpcore's per-request scan short.
-    llm_http_pools: int = Field(default=8, ge=1, le=64)
     # After this many consecutive LLM failures the circuit opens (503) for llm_circuit_reset_s.
     llm_circuit_failures: int = Field(default=5, ge=1)
     llm_circuit_reset_s: float = Field(default=30.0, gt=0)

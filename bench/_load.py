@@ -1,6 +1,7 @@
 """The bounded load loop of the benchmarks and its per-phase statistics."""
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ class Load:
     headers: dict[str, str] = field(default_factory=dict)
     warm_url: str = ""
     start_at: float = 0.0
+    # Open loop when > 0: requests sent at this fixed rate (per second) whatever the answers do,
+    # over `concurrency` connections; a latency counts from the request's scheduled send time.
+    rate: float = 0.0
 
 
 def _error_code(body: bytes) -> str:
@@ -75,6 +79,53 @@ async def run_load(load: Load) -> Phase:
         method="POST", url=load.url, headers={"Content-Type": "application/json", **load.headers}, body=load.body
     )
     connections: list[Connection] = []
+
+    async def exchange(slot: int) -> tuple[int, bytes] | None:
+        """One request over connection `slot`; None (counted as an error) when the connection failed."""
+        try:
+            return await asyncio.wait_for(connections[slot].exchange(request), timeout=60.0)
+        except (WireError, OSError, TimeoutError) as exc:
+            key = exc.__class__.__name__
+            phase.errors[key] = phase.errors.get(key, 0) + 1
+            # That connection's framing is gone: the load goes on over a new one.
+            connections[slot].close()
+            with contextlib.suppress(OSError):
+                connections[slot] = await Connection.open(load.url)
+            return None
+
+    def note(status: int, body: bytes, elapsed_ms: float) -> None:
+        if status != 200:
+            key = f"HTTP {status} {_error_code(body)}"
+            phase.errors[key] = phase.errors.get(key, 0) + 1
+            return
+        phase.latencies_ms.append(elapsed_ms)
+        if load.read_service_ms:
+            phase.service_ms.append(float(json.loads(body)["timings_ms"]["service"]))
+
+    async def open_loop(deadline: float) -> None:
+        # The i-th request is due at start + i / rate; a free connection is taken when it is due.
+        idle: asyncio.Queue[int] = asyncio.Queue()
+        for slot in range(len(connections)):
+            idle.put_nowait(slot)
+
+        async def one(due: float) -> None:
+            slot = await idle.get()
+            try:
+                answer = await exchange(slot)
+            finally:
+                idle.put_nowait(slot)
+            if answer is not None:
+                note(*answer, (time.perf_counter() - due) * 1000)
+
+        start, tasks = time.perf_counter(), list[asyncio.Task[None]]()
+        for number in range(load.requests):
+            due = start + number / load.rate
+            if (delay := due - time.perf_counter()) > 0:
+                await asyncio.sleep(delay)
+            if time.monotonic() >= deadline:
+                break
+            tasks.append(asyncio.create_task(one(due)))
+        await asyncio.gather(*tasks)
 
     async def worker(slot: int, deadline: float) -> None:
         nonlocal remaining
@@ -113,7 +164,10 @@ async def run_load(load: Load) -> Phase:
         cpu = time.process_time()
         phase.started = time.monotonic()
         deadline = phase.started + load.max_s
-        await asyncio.gather(*(worker(slot, deadline) for slot in range(len(connections))))
+        if load.rate > 0:
+            await open_loop(deadline)
+        else:
+            await asyncio.gather(*(worker(slot, deadline) for slot in range(len(connections))))
         phase.ended = time.monotonic()
         phase.client_cpu_s = time.process_time() - cpu
     finally:

@@ -15,8 +15,11 @@ from typing import Any
 import httpx
 
 from app.settings import Settings
-from bench._common import BIN, ROOT, free_port
+from bench._common import ROOT, free_port
 from bench._load import Load, run_load_sync
+
+# `python -m app.cli` from ROOT: the code of this checkout is what gets measured.
+CALENDY = [sys.executable, "-m", "app.cli"]
 
 
 @dataclass
@@ -111,6 +114,8 @@ def service_env(*, upstream_base: str, data_dir: str, auth: bool) -> dict[str, s
         CALENDY_LLM_CIRCUIT_FAILURES="1000000",
         CALENDY_DATA_DIR=data_dir,
         CALENDY_LOG_LEVEL="WARNING",
+        # This checkout's code, not what the installed `calendy` script points at (an editable install elsewhere).
+        PYTHONPATH=str(ROOT),
     )
     if not auth:
         env["CALENDY_AUTH_DISABLED"] = "true"
@@ -120,7 +125,7 @@ def service_env(*, upstream_base: str, data_dir: str, auth: bool) -> dict[str, s
 def create_key(env: dict[str, str]) -> str:
     """A fresh API key whose rate limit is never reached (the limiter still runs on every request)."""
     done = subprocess.run(
-        [str(BIN / "calendy"), "keys", "create", "--name", "bench", "--rate-limit", str(10**9)],
+        [*CALENDY, "keys", "create", "--name", "bench", "--rate-limit", str(10**9)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -149,7 +154,7 @@ def start_service(
     except BaseException:
         shutil.rmtree(data_dir, ignore_errors=True)
         raise
-    args = [str(BIN / "calendy"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    args = [*CALENDY, "serve", "--host", "127.0.0.1", "--port", str(port)]
     args += ["--workers", str(workers), "--log-level", "warning"]
     child = spawn("service", args, env=env)
     child.tmpdir = data_dir

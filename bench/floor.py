@@ -23,9 +23,10 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.llm.client import complete_chat
-from app.llm.engine import answer_with_llm
+from app.ops.llmcall import CallRecorder
 from app.runtime import build_runtime
 from app.schemas import SqlRequest
+from app.services.commands import answer_with_repair
 from app.sqlcheck import check_sql
 from bench._common import BIN, LLM_PROMPT, ROOT, command_line, free_port, machine, sql_body
 from bench._load import Load
@@ -80,13 +81,8 @@ async def measure_in_process(*, upstream_base: str, requests: int, concurrency: 
         messages = [*llm.prefix.messages, {"role": "user", "content": request.prompt}]
 
         async def engine() -> None:
-            await answer_with_llm(
-                runtime=llm,
-                templates=runtime.templates,
-                schema=runtime.schema,
-                request=request,
-                deadline=time.monotonic() + 30,
-                calls=[],
+            await answer_with_repair(
+                runtime=runtime, request=request, deadline=time.monotonic() + 30, recorder=CallRecorder()
             )
 
         async def chat_call() -> None:
@@ -95,7 +91,7 @@ async def measure_in_process(*, upstream_base: str, requests: int, concurrency: 
                 messages=messages,
                 deadline=time.monotonic() + 30,
                 purpose="sql",
-                calls=[],
+                recorder=CallRecorder(),
                 prefix=llm.prefix,
             )
 

@@ -52,6 +52,7 @@ class Runner:
                     concurrency=load.concurrency // k + (i < load.concurrency % k),
                     requests=load.requests // k + (i < load.requests % k),
                     start_at=start_at,
+                    rate=load.rate / k,
                 )
                 for i in range(k)
             ]
@@ -147,6 +148,48 @@ def table(results: dict[str, Any], latency_ms: float) -> str:
     return "\n".join(lines)
 
 
+OPEN_LOOP_SHARES = (0.25, 0.5, 0.75)
+
+
+def open_loop(runner: Runner, loads: dict[str, Load], *, capacity: float, seconds: float) -> dict[str, Any]:
+    """The LLM path and the upstream alone, each at the same fixed rates: shares of `capacity` (req/s)."""
+    phases = []
+    for share in OPEN_LOOP_SHARES:
+        rate = share * capacity
+        # Enough connections for the requests in flight at that rate (a 50 ms model: rate / 20).
+        count, connections = max(1, round(rate * seconds)), max(16, round(rate / 5))
+        phase: dict[str, Any] = {"share": share, "rate": round(rate, 1)}
+        for name in ("direct", "llm"):
+            load = replace(loads[name], concurrency=connections, requests=count, rate=rate, max_s=seconds + 30)
+            phase[name] = summarize(*runner.run(load))
+        phase["added_p50_ms"] = round(phase["llm"]["p50_ms"] - phase["direct"]["p50_ms"], 3)
+        phase["added_p99_ms"] = round(phase["llm"]["p99_ms"] - phase["direct"]["p99_ms"], 3)
+        phases.append(phase)
+        print(f"open loop {share:.0%} done", file=sys.stderr, flush=True)
+    return {"capacity_rps": capacity, "seconds": seconds, "phases": phases}
+
+
+def open_loop_table(result: dict[str, Any]) -> str:
+    """The Markdown table of the open-loop phases."""
+    lines = [
+        f"Open loop: requests at a fixed rate, shares of the LLM path's capacity ({result['capacity_rps']:.0f} req/s "
+        "at the highest level), the same rate sent straight to the fake upstream:",
+        "",
+        "| share | rate | n | e2e p50 | e2e p99 | direct p50 | direct p99 | added p50 | added p99 "
+        "| service CPU ms/req | errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for phase in result["phases"]:
+        llm, direct = phase["llm"], phase["direct"]
+        lines.append(
+            f"| {phase['share']:.0%} | {phase['rate']:.0f} | {llm['requests']} | {llm['p50_ms']:.2f} "
+            f"| {llm['p99_ms']:.2f} | {direct['p50_ms']:.2f} | {direct['p99_ms']:.2f} | {phase['added_p50_ms']:.2f} "
+            f"| {phase['added_p99_ms']:.2f} | {llm['service_cpu_ms_per_req']:.2f} "
+            f"| {llm['errors'] or direct['errors'] or '-'} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start upstream and service, measure each level, print tables, clean up."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -159,6 +202,15 @@ def main(argv: list[str] | None = None) -> None:
         "--clients", type=int, default=2, help="load-generating client processes (one saturates near 1,100 req/s)"
     )
     parser.add_argument("--no-auth", action="store_true", help="CALENDY_AUTH_DISABLED=true: no key check, rate limiter")
+    parser.add_argument(
+        "--open-loop",
+        action="store_true",
+        help="also send requests at a fixed rate: 25/50/75 %% of the LLM path's capacity at the highest level",
+    )
+    parser.add_argument("--open-seconds", type=float, default=6.0, help="length of each open-loop phase")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="CALENDY_X=VALUE", help="a setting of the service (repeatable)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
@@ -169,7 +221,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         upstream, upstream_base = start_upstream(latency_ms=args.latency_ms)
         children.append(upstream)
-        service = start_service(upstream_base=upstream_base, workers=args.workers, auth=not args.no_auth)
+        settings = dict(item.split("=", 1) for item in args.set)
+        service = start_service(
+            upstream_base=upstream_base, workers=args.workers, auth=not args.no_auth, settings=settings
+        )
         children.append(service.child)
         base = service.base
         runner = Runner(clients=args.clients, service=service.child, upstream=upstream)
@@ -224,6 +279,9 @@ def main(argv: list[str] | None = None) -> None:
             level["added_p99_ms"] = round(level["llm"]["p99_ms"] - level["direct"]["p99_ms"], 3)
             results["levels"].append(level)
             print(f"concurrency {concurrency} done", file=sys.stderr, flush=True)
+        if args.open_loop:
+            capacity = results["levels"][-1]["llm"]["rps"]
+            results["open_loop"] = open_loop(runner, loads, capacity=capacity, seconds=args.open_seconds)
     finally:
         if runner is not None:
             runner.close()
@@ -237,6 +295,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"answers: {json.dumps(answers, ensure_ascii=False)}; chat payload {len(chat_body)} bytes")
     print()
     print(table(results, args.latency_ms))
+    if "open_loop" in results:
+        print()
+        print(open_loop_table(results["open_loop"]))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import respx
 
 from app.main import create_app
 from app.settings import Settings, get_settings
+from tests.model_mock import mock_model
 
 LLM_BASE_URL = "http://llm.test/v1"
 DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset" / "devset.jsonl"
@@ -38,9 +39,6 @@ TEST_DATABASE_URL_ENV = "CALENDY_TEST_DATABASE_URL"
 
 _DATA_DIR_ENV = "CALENDY_TESTS_TMP_DIR"
 
-# respx intercepts httpx's own transport, so apps and CLI commands under test talk to the mocked
-# model through the httpx backend; tests/test_llm_aiohttp.py runs the aiohttp one against a real server.
-os.environ["CALENDY_LLM_HTTP_BACKEND"] = "httpx"
 # Every server a test talks to is on loopback: a developer's proxy settings must not reroute it.
 for _proxy_variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
     os.environ.pop(_proxy_variable, None)
@@ -126,8 +124,11 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def llm_mock() -> Iterator[respx.MockRouter]:
-    """The OpenAI-compatible upstream, mocked at the transport: the real openai client sends HTTP."""
-    with respx.mock(base_url=LLM_BASE_URL, assert_all_called=False) as mock:
+    """The OpenAI-compatible upstream, mocked under the production client (tests/model_mock.py).
+
+    tests/test_llm_aiohttp.py runs the same client against a real server on loopback.
+    """
+    with mock_model(base_url=LLM_BASE_URL, assert_all_called=False) as mock:
         yield mock
 
 

@@ -34,6 +34,24 @@ def test_every_request_is_answered_and_timed(upstream: str) -> None:
     assert phase.elapsed_s >= 40 / 5 * 0.020
 
 
+def test_open_loop_sends_at_the_rate_not_as_fast_as_answers_come(upstream: str) -> None:
+    """40 requests at 100/s take ~0.4 s however many connections could send them at once."""
+    load = Load(
+        url=f"{upstream}/chat/completions",
+        body=b'{"model": "m", "messages": []}',
+        concurrency=10,
+        requests=40,
+        max_s=10,
+        warm_url=f"{upstream}/models",
+        rate=100.0,
+    )
+    phase = run_load_sync(load)
+    assert phase.count == 40 and phase.errors == {}
+    assert min(phase.latencies_ms) >= 18
+    # The last request is due at 0.39 s and takes 20 ms; closed-loop over 10 connections would take ~0.08 s.
+    assert 0.39 <= phase.elapsed_s < 2.0
+
+
 def test_non_200_answers_are_errors_with_their_code(upstream: str) -> None:
     load = Load(url=f"{upstream}/nowhere", body=b"{}", concurrency=2, requests=6, max_s=10)
     phase = run_load_sync(load)

@@ -8,13 +8,14 @@ import respx
 
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, make_settings, sql_request
+from tests.model_mock import mock_model
 from tests.servers import serve_in_thread
 
 
 @pytest.fixture
 def server() -> Iterator[tuple[str, respx.MockRouter]]:
     """A uvicorn server in a thread; the upstream LLM mocked, loopback traffic passed through."""
-    with respx.mock(assert_all_called=False) as mock:
+    with mock_model(assert_all_called=False) as mock:
         mock.route(host="127.0.0.1").pass_through()
         with serve_in_thread(create_app(settings=make_settings())) as base:
             yield base, mock

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-import respx
 import typer
 from typer.testing import CliRunner, Result
 
@@ -18,6 +17,7 @@ from app.evaluation.cassette_file import load_cassette
 from app.evaluation.command import eval_command
 from app.settings import PROJECT_ROOT, get_settings
 from tests.conftest import LLM_BASE_URL, completion
+from tests.model_mock import mock_model
 
 DATASET = Path(__file__).parent / "data" / "eval_small.jsonl"
 # What the mocked model says to each command of eval_small.jsonl: right but for the dentist (3 am, not
@@ -108,7 +108,7 @@ def run_eval(*args: str | Path) -> Result:
 def record(tmp_path: Path, answers: dict[str, str], *, name: str = "a") -> tuple[Path, dict[str, Any]]:
     """Record a run of eval_small.jsonl against the mocked model; the cassette and the JSON report."""
     cassette, report = tmp_path / f"{name}.cassette.jsonl", tmp_path / f"{name}.json"
-    with respx.mock(base_url=LLM_BASE_URL, assert_all_called=False) as mock:
+    with mock_model(base_url=LLM_BASE_URL, assert_all_called=False) as mock:
         route = mock.post("/chat/completions").mock(side_effect=fake_model(answers))
         result = run_eval(DATASET, "--engine", "llm", "--record", cassette, "--json", report)
     assert result.exit_code == 0, result.output

@@ -58,7 +58,7 @@ def fake_model() -> Iterator[tuple[FakeModel, str]]:
 async def aio_client(fake_model: tuple[FakeModel, str]) -> AsyncIterator[httpx.AsyncClient]:
     model, base = fake_model
     model.mode, model.seen[:] = "ok", []
-    settings = make_settings(llm_base_url=f"{base}/v1", llm_http_backend="aiohttp", llm_timeout_s=1.0)
+    settings = make_settings(llm_base_url=f"{base}/v1", llm_timeout_s=1.0)
     async for client in open_client(settings):
         yield client
 
@@ -85,7 +85,7 @@ async def test_the_environment_proxy_is_used(
     model, base = fake_model
     model.mode, model.seen[:] = "ok", []
     monkeypatch.setenv("HTTP_PROXY", base)
-    settings = make_settings(llm_base_url="http://model.invalid/v1", llm_http_backend="aiohttp")
+    settings = make_settings(llm_base_url="http://model.invalid/v1")
     async for client in open_client(settings):
         response = await client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
         assert response.status_code == 200, response.text
@@ -103,7 +103,7 @@ async def test_a_netrc_file_does_not_touch_model_calls(
     netrc.write_text("default login someone password secret\n")
     netrc.chmod(0o600)
     monkeypatch.setenv("NETRC", str(netrc))
-    async for client in open_client(make_settings(llm_base_url=f"{base}/v1", llm_http_backend="aiohttp")):
+    async for client in open_client(make_settings(llm_base_url=f"{base}/v1")):
         response = await client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
         assert response.status_code == 200, response.text
     [(headers, _)] = model.seen
@@ -129,7 +129,7 @@ async def test_upstream_failures_through_aiohttp(
 
 
 async def test_unreachable_model_through_aiohttp() -> None:
-    settings = make_settings(llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_http_backend="aiohttp")
+    settings = make_settings(llm_base_url=f"http://127.0.0.1:{free_port()}/v1")
     async for client in open_client(settings):
         response = await client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
         assert response.status_code == 503, response.text
@@ -153,7 +153,7 @@ async def test_model_closing_the_connection_through_aiohttp() -> None:
     task = asyncio.create_task(hang_up())
     try:
         port = listener.getsockname()[1]
-        settings = make_settings(llm_base_url=f"http://127.0.0.1:{port}/v1", llm_http_backend="aiohttp")
+        settings = make_settings(llm_base_url=f"http://127.0.0.1:{port}/v1")
         async for client in open_client(settings):
             response = await client.post("/v1/sql", json=sql_request("줄넘기 11월 25일 거 삭제해줘", engine="llm"))
             assert response.status_code == 503, response.text

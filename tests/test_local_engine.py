@@ -4,6 +4,7 @@ Cases are our own (not the devset): Korean and English, answers checked by execu
 against a database built from the records, like the evaluation does.
 """
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -260,14 +261,32 @@ def test_not_understood(prompt: str) -> None:
     assert answer.sql == []
 
 
-def test_quotes_are_escaped_not_pasted() -> None:
+@pytest.mark.parametrize(
+    ("prompt", "title"),
+    [
+        ('Add "Mom\'s gift" tomorrow at 5pm', "Mom's gift"),
+        ("Add \"O'Brien's 'quoted' note\" tomorrow at 5pm", "O'Brien's 'quoted' note"),
+        ('내일 오후 5시 "엄마\'s 선물" 추가', "엄마's 선물"),
+    ],
+)
+def test_quotes_are_escaped_not_pasted(prompt: str, title: str) -> None:
+    """Quotes in a title are doubled in the literal: run on the schema, the row holds the title as typed."""
+    answer = _answer(prompt)
+    assert answer is not None and answer.status == "ok"
+    [sql] = answer.sql
+    literal = "'" + title.replace("'", "''") + "'"
+    assert sql == f"INSERT INTO TODO (title, due_time) VALUES ({literal}, '2024-05-09 17:00:00')"
+    database = sqlite3.connect(":memory:")
+    database.executescript((Path(__file__).parents[1] / "prompts/schema.sql").read_text(encoding="utf-8"))
+    database.execute(sql)
+    assert database.execute("SELECT title, due_time FROM TODO").fetchall() == [(title, "2024-05-09 17:00:00")]
+
+
+def test_sql_in_a_title_is_declined() -> None:
+    """A title that closes the literal and adds a statement is not answered at all (the injection guard)."""
     answer = _answer("Add \"Mom's gift'); DROP TABLE TODO; --\" tomorrow at 5pm")
     assert answer is not None
-    assert (
-        answer.sql
-        == ["INSERT INTO TODO (title, due_time) VALUES ('Mom''s gift''); DROP TABLE TODO; --', '2024-05-09 17:00:00')"]
-        or answer.sql == []
-    )
+    assert answer.status == "not_understood" and answer.sql == []
 
 
 def test_existing_rows_by_id_never_by_title() -> None:

@@ -3,10 +3,6 @@
 import json
 import re
 
-import pytest
-from pydantic import BaseModel
-
-from app.api.body import document_bodies
 from app.main import create_app
 from tests.conftest import make_settings
 
@@ -44,13 +40,3 @@ def test_bodies_read_by_the_routes_are_documented() -> None:
     assert {"SqlRequest", "SummaryRequest", "Todo", "Schedule", "Category", "HistoryTurn"} <= refs
     assert refs <= set(schemas)
     assert "$defs" not in json.dumps(spec)
-
-
-def test_two_body_schemas_of_one_name_are_refused() -> None:
-    class Usage(BaseModel):  # not app.schemas.Usage, which the responses already document
-        tokens: str
-
-    app = create_app(settings=make_settings())
-    document_bodies(app, [Usage])
-    with pytest.raises(ValueError, match="Usage"):
-        app.openapi()

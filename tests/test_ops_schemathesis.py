@@ -9,7 +9,6 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-import respx
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -23,6 +22,7 @@ from app.db.engine import build_engine
 from app.db.keys import create_api_key
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, make_settings
+from tests.model_mock import mock_model
 from tests.servers import serve_in_thread
 
 MAX_EXAMPLES = 60
@@ -42,7 +42,7 @@ def served() -> Iterator[tuple[str, str]]:
             await engine.dispose()
 
     key = asyncio.run(make_key())
-    with respx.mock(assert_all_called=False) as mock:
+    with mock_model(assert_all_called=False) as mock:
         mock.route(host="127.0.0.1").pass_through()
         mock.post(f"{LLM_BASE_URL}/chat/completions").respond(json=completion("I can only help with plans."))
         with serve_in_thread(create_app(settings=SETTINGS)) as base:

@@ -9,11 +9,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 import pytest
-import respx
 import uvicorn
 
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, fetch_rows, make_settings, sql_request
+from tests.model_mock import mock_model
 from tests.servers import free_port
 
 GOOD_DELETE = "DELETE FROM TODO WHERE id = 12;"
@@ -56,7 +56,7 @@ class Server:
 
 @pytest.fixture
 def slow_server() -> Iterator[Server]:
-    with respx.mock(assert_all_called=False) as mock:
+    with mock_model(assert_all_called=False) as mock:
         mock.route(host="127.0.0.1").pass_through()
         server = Server(delay_s=1.0)
         mock.post(f"{LLM_BASE_URL}/chat/completions").mock(side_effect=server.slow_llm)

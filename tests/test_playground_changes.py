@@ -3,12 +3,11 @@ undo of the exact rows newest first, feedback, every error's words, the LLM path
 
 from typing import Any
 
-import respx
-
 from app.main import create_app
 from app.settings import Settings
 from tests.browser import HOMEWORK, command, day, feedback, new_key, open_page, re_compile, rows, run_async, screenshot
 from tests.conftest import LLM_BASE_URL, completion, fetch_rows, make_settings
+from tests.model_mock import mock_model
 from tests.servers import serve_in_thread
 
 # The fixtures browser, local_service and page.
@@ -179,7 +178,7 @@ def test_llm_path_against_a_fake_upstream(browser: Any) -> None:
     from playwright.sync_api import expect
 
     settings = make_settings(auth_disabled=False)
-    with respx.mock(assert_all_called=False) as upstream:
+    with mock_model(assert_all_called=False) as upstream:
         upstream.route(host="127.0.0.1").pass_through()
         model = upstream.post(f"{LLM_BASE_URL}/chat/completions")
         model.respond(

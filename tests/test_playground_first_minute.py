@@ -13,6 +13,7 @@ from app.main import create_app
 from app.settings import Settings
 from tests.browser import HOMEWORK, day, new_key, rows, screenshot
 from tests.conftest import LLM_BASE_URL, completion, make_settings
+from tests.model_mock import mock_model
 from tests.servers import serve_in_thread
 
 # The fixtures browser and local_service.
@@ -23,7 +24,7 @@ pytest_plugins = ["tests.browser_fixtures"]
 def llm_service() -> Iterator[tuple[str, Settings, respx.Route]]:
     """The service with a model configured: a fake OpenAI-compatible upstream behind the real client."""
     settings = make_settings(auth_disabled=False)
-    with respx.mock(assert_all_called=False) as upstream:
+    with mock_model(assert_all_called=False) as upstream:
         upstream.route(host="127.0.0.1").pass_through()
         model = upstream.post(f"{LLM_BASE_URL}/chat/completions")
         model.respond(json=completion("오늘은 할 일이 많아요. 과제부터 끝내세요."))

@@ -13,12 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.serving import reuse_port_supported
+from app.ops.serving import reuse_port_supported
 from tests.conftest import test_data_dir, test_database_url
 from tests.servers import free_port
 
 pytestmark = pytest.mark.skipif(not reuse_port_supported(), reason="SO_REUSEPORT balancing is Linux-only")
-CALENDY = Path(sys.executable).with_name("calendy")
+# This checkout's code: the installed `calendy` script imports whatever tree the editable install names.
+ROOT = Path(__file__).resolve().parents[1]
+CALENDY = [sys.executable, "-m", "app.cli"]
 
 
 def children(pid: int) -> list[int]:
@@ -75,10 +77,11 @@ def start(port: int, **env: str) -> subprocess.Popen[bytes]:
         "CALENDY_DATABASE_URL": test_database_url(),
         "CALENDY_AUTH_DISABLED": "true",
         "CALENDY_LLM_API_KEY": "",
+        "PYTHONPATH": str(ROOT),
         **env,
     }
-    args = [str(CALENDY), "serve", "--workers", "2", "--port", str(port), "--graceful-timeout", "5"]
-    return subprocess.Popen(args, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    args = [*CALENDY, "serve", "--workers", "2", "--port", str(port), "--graceful-timeout", "5"]
+    return subprocess.Popen(args, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 @pytest.fixture

@@ -1,11 +1,8 @@
-"""Korean time expressions resolved against reference nows (see test_time_support.NOW)."""
+"""Korean time expressions resolved against reference nows (see tests/time_tables.py: NOW)."""
 
 import pytest
 
-try:  # tests/ as a package (pythonpath = .) or as a plain directory on sys.path
-    from tests.test_time_support import Case, check
-except ModuleNotFoundError:
-    from test_time_support import Case, check
+from tests.time_tables import Case, check
 
 CLOCKS: list[Case] = [
     # A = Thu 2023-11-23 20:25:39. A bare hour with no date: the nearest moment after now.

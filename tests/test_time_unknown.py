@@ -2,12 +2,8 @@
 
 import pytest
 
-try:  # tests/ as a package (pythonpath = .) or as a plain directory on sys.path
-    from tests.test_time_support import NOW, Case, check
-except ModuleNotFoundError:
-    from test_time_support import NOW, Case, check
-
 from app.local.timeexpr import parse_time
+from tests.time_tables import NOW, Case, check
 
 # Time words that are not understood, or readings that conflict: `unknown` must be non-empty.
 DECLINED: list[tuple[str, str]] = [

@@ -3,19 +3,14 @@
 import json
 import re
 from datetime import datetime, time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-try:  # tests/ as a package (pythonpath = .) or as a plain directory on sys.path
-    from tests.test_time_support import NOW
-except ModuleNotFoundError:
-    from test_time_support import NOW
-
 from app.local.timeexpr import Duration, TimeParse, parse_time, remove_spans
+from tests.shared_data import DEVSET, require_shared
+from tests.time_tables import NOW
 
-DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset" / "devset.jsonl"
 CASES: list[dict[str, Any]] = (
     [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
     if DEVSET.exists()
@@ -173,6 +168,12 @@ def _db_time(case: dict[str, Any], title: str) -> datetime:
 
 def _row(case: dict[str, Any], table: str, row_id: int) -> list[Any]:
     return next(row for row in case["db"][table] if row[0] == row_id)
+
+
+def test_devset_is_there_for_the_times() -> None:
+    """The devset's times below run only with ../shared; in CI its absence fails here."""
+    require_shared(DEVSET)
+    assert CASES
 
 
 @pytest.mark.skipif(not CASES, reason="shared devset not present")

@@ -5,12 +5,12 @@ per request for what is an attribute read.
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Generic
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
-from app.api.body import BodyT, read_json_body
 from app.db.keys import KeyInfo
 from app.errors import ServiceUnavailable
 from app.ops.metrics import Metrics
@@ -19,6 +19,8 @@ from app.ops.runtime import Ops
 from app.runtime import Runtime
 from app.schemas import SqlRequest, SummaryRequest
 from app.settings import Settings
+
+BodyT = TypeVar("BodyT", bound=BaseModel)
 
 # Documents the scheme in OpenAPI (and /docs' Authorize button); the key itself is checked
 # earlier, by the guard middleware, before the body is read.
@@ -78,10 +80,10 @@ class CallContext(Generic[BodyT]):
     key: KeyInfo | None
 
 
-async def _call_context(request: Request, model: type[BodyT]) -> CallContext[BodyT]:
+async def _call_context(request: Request, body: BodyT) -> CallContext[BodyT]:
     state = request.app.state
     return CallContext(
-        body=await read_json_body(request, model),
+        body=body,
         runtime=state.runtime,
         settings=state.settings,
         request_id=request.scope["state"]["request_id"],
@@ -90,14 +92,16 @@ async def _call_context(request: Request, model: type[BodyT]) -> CallContext[Bod
     )
 
 
-async def get_sql_call(request: Request, _credentials: BearerCredentials) -> CallContext[SqlRequest]:
-    """The /v1/sql body, the runtime, the settings, and this request's id, log record and key."""
-    return await _call_context(request, SqlRequest)
+async def get_sql_call(request: Request, body: SqlRequest, _credentials: BearerCredentials) -> CallContext[SqlRequest]:
+    """The /v1/sql body (read and validated by FastAPI) and the rest of the call context."""
+    return await _call_context(request, body)
 
 
-async def get_summary_call(request: Request, _credentials: BearerCredentials) -> CallContext[SummaryRequest]:
-    """The /v1/summary body, the runtime, the settings, and this request's id, log record and key."""
-    return await _call_context(request, SummaryRequest)
+async def get_summary_call(
+    request: Request, body: SummaryRequest, _credentials: BearerCredentials
+) -> CallContext[SummaryRequest]:
+    """The /v1/summary body (read and validated by FastAPI) and the rest of the call context."""
+    return await _call_context(request, body)
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

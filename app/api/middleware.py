@@ -7,8 +7,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
 
 from app.api.errors import app_error_response
-from app.call_log import llm_call_rows, log_llm_calls
 from app.errors import PayloadTooLarge, RequestTimeout
+from app.ops.call_log import llm_call_rows, log_llm_calls
 from app.ops.logs import request_id_var
 from app.ops.metrics import Metrics
 from app.ops.requestlog import UNLOGGED_ROUTES, RequestRecord, record_of

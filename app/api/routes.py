@@ -6,13 +6,13 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from app.api.body import json_body
 from app.api.deps import ApiKeyDep, OpsDep, RuntimeDep, SqlCallDep, SummaryCallDep
 from app.api.limits import check_sql_limits, check_summary_limits
-from app.ops.feedback import record_feedback
+from app.ops.llmcall import CallRecorder
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
-from app.schemas import ErrorBody, SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
+from app.schemas import ErrorBody, SqlResponse, SummaryResponse
 from app.services.commands import convert_command
+from app.services.feedback import record_feedback
 from app.services.summaries import summarize_plans
 
 
@@ -53,26 +53,26 @@ def _json_response(model: BaseModel) -> Response:
     return Response(to_json(model), media_type="application/json")
 
 
-@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS, openapi_extra=json_body(SqlRequest))
+@router.post("/v1/sql", response_model=SqlResponse, responses=_ERRORS)
 async def post_sql(call: SqlCallDep) -> Response:
     """Turn a natural-language command into validated SQLite statements."""
     check_sql_limits(request=call.body, settings=call.settings)
     call.record.note_sql_request(call.body)
-    # The record owns the calls list: calls made before a failure or a cancellation are logged.
+    # The record owns the calls list the recorder fills: calls made before a failure or a cancellation are logged.
     response = await convert_command(
-        runtime=call.runtime, request=call.body, request_id=call.request_id, calls=call.record.calls
+        runtime=call.runtime, request=call.body, request_id=call.request_id, recorder=CallRecorder(call.record.calls)
     )
     call.record.note_sql_response(response)
     return _json_response(response)
 
 
-@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS, openapi_extra=json_body(SummaryRequest))
+@router.post("/v1/summary", response_model=SummaryResponse, responses=_ERRORS)
 async def post_summary(call: SummaryCallDep) -> Response:
     """Brief the plans the client selected, in at most 500 characters."""
     check_summary_limits(request=call.body, settings=call.settings)
     call.record.note_summary_request(call.body)
     response = await summarize_plans(
-        runtime=call.runtime, request=call.body, request_id=call.request_id, calls=call.record.calls
+        runtime=call.runtime, request=call.body, request_id=call.request_id, recorder=CallRecorder(call.record.calls)
     )
     call.record.note_summary_response(response)
     return _json_response(response)

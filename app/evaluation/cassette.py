@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from app.evaluation.cassette_file import Cassette, body_content, request_key, stored_body, write_cassette
 
@@ -61,7 +62,8 @@ class RecordingTransport(_CassetteTransport):
 
     def __init__(self, *, base_url: str, model: str, inner: httpx.AsyncBaseTransport | None = None) -> None:
         super().__init__(base_url=base_url)
-        self._inner = inner or httpx.AsyncHTTPTransport()
+        # The production model client's transport (openai's aiohttp option), so a recording sees what the service sees.
+        self._inner = inner or AiohttpTransport()
         self._model = model
         self._exchanges: dict[str, dict[str, Any]] = {}
 

@@ -13,7 +13,7 @@ from app.errors import AppError
 from app.evaluation.cases import request_from_case
 from app.evaluation.cassette import watch_case
 from app.evaluation.scoring import Verdict, score_answer
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.runtime import Runtime
 from app.schemas import SqlRequest, Usage
 from app.services.commands import convert_command
@@ -63,31 +63,29 @@ def in_process_answerer(*, runtime: Runtime, engine: str) -> AnswerCase:
     """Answer cases with the service function itself, as POST /v1/sql would."""
 
     async def answer(case: dict[str, Any]) -> Answer:
-        calls: list[LlmCall] = []
+        recorder = CallRecorder()
         with watch_case(str(case.get("id", "?"))) as misses:
             try:
                 request = SqlRequest.model_validate(request_from_case(case, engine=engine))
-                response = await convert_command(runtime=runtime, request=request, request_id=str(ULID()), calls=calls)
+                response = await convert_command(
+                    runtime=runtime, request=request, request_id=str(ULID()), recorder=recorder
+                )
             except ValidationError:
                 return Answer(error="invalid_request")
             except Exception as exc:
                 # An AppError carries its code; any other exception is a bug: one wrong case, not the run's end.
                 code = exc.code if isinstance(exc, AppError) else f"internal_error ({exc.__class__.__name__}: {exc})"
-                return Answer(error=code, misses=list(misses), usage=_usage(calls))
+                return Answer(error=code, misses=list(misses), usage=recorder.usage or Usage())
         return Answer(
             status=response.status,
             statements=[s.sql for s in response.statements],
             engine=response.engine,
-            usage=_usage(calls),
+            usage=recorder.usage or Usage(),
             # A miss on a repair call can end in a declined answer: still a miss, never an answer.
             misses=list(misses),
         )
 
     return answer
-
-
-def _usage(calls: list[LlmCall]) -> Usage:
-    return sum((c.usage for c in calls if c.usage), Usage())
 
 
 def judge_answer(*, case: dict[str, Any], answer: Answer, schema_sql: str) -> Verdict:

@@ -3,13 +3,13 @@
 import asyncio
 import logging
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+import aiohttp
 import httpx
 import openai
 from openai import AsyncOpenAI
@@ -19,8 +19,7 @@ from app.llm.body import StaticPrefix, encode_chat_body
 from app.llm.circuit import CircuitBreaker
 from app.llm.follow import ModelFollower
 from app.llm.reply import parse_reply
-from app.llm.transport import AiohttpTransport, CookielessClient, PooledTransport
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.schemas import Usage
 from app.settings import Settings
 
@@ -115,17 +114,39 @@ class LlmRuntime:
         return self.prefix
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Ignore the response's Set-Cookie headers."""
+
+
+class ModelHttpClient(openai.DefaultAioHttpClient):
+    """openai's own aiohttp client (`openai[aiohttp]`), without httpx's cookie jar.
+
+    aiohttp, not httpx's own stack: at 100 concurrent model calls httpx cost 9.1–9.7 ms of CPU
+    per request against 3.4–5.3 ms (docs/benchmarks.md, "The model client's HTTP stack"). Proxies
+    come from the environment as httpx reads them (trust_env); ~/.netrc is not read. A model API
+    sets no cookie the service needs, and one jar shared by every request would carry a cookie one
+    call received into the next (another user's) call.
+    """
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """Always empty."""
+        return _NoCookies()
+
+    @cookies.setter
+    def cookies(self, _cookies: object) -> None:
+        """Cookies given to the client are dropped."""
+
+
 def build_llm_client(settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> AsyncOpenAI | None:
     """An AsyncOpenAI client for the configured endpoint, or None when no LLM is configured."""
     if not settings.llm_configured:
         return None
-    if http_client is None and settings.llm_http_backend == "aiohttp":
-        http_client = CookielessClient(transport=AiohttpTransport())
-    elif http_client is None and urllib.request.getproxies():
-        # httpx applies HTTP(S)_PROXY only to a client that builds its own transports.
-        http_client = CookielessClient()
-    elif http_client is None:
-        http_client = CookielessClient(transport=PooledTransport(pools=settings.llm_http_pools))
+    if http_client is None:
+        http_client = ModelHttpClient()
     return AsyncOpenAI(
         # Keyless servers (Ollama, a local vLLM) still need some value in the header.
         api_key=settings.llm_api_key or "not-needed",
@@ -149,12 +170,24 @@ def _is_upstream_failure(exc: BaseException) -> bool:
     return True
 
 
+def _refused_or_dropped(exc: openai.APITimeoutError) -> bool:
+    """True when the "timeout" was a refused or dropped connection.
+
+    httpx-aiohttp (0.2) maps every aiohttp connection error to httpx.ConnectTimeout; what aiohttp
+    raised, two causes down, says whether time ran out.
+    """
+    raised = exc.__cause__.__cause__ if exc.__cause__ is not None else None
+    return isinstance(raised, aiohttp.ClientConnectionError) and not isinstance(raised, TimeoutError)
+
+
 def _map_error(exc: BaseException) -> AppError:
     """Translate the openai library's exceptions into the service's error table.
 
     Clients get the code, the upstream status and a generic message: the provider's own text
     can speak about the service's key or account, so it goes to the service's log only.
     """
+    if isinstance(exc, openai.APITimeoutError) and _refused_or_dropped(exc):
+        return LlmUnavailable("the model's API could not be reached")
     if isinstance(exc, TimeoutError | openai.APITimeoutError):
         return LlmTimeout("the model did not answer in time")
     if isinstance(exc, openai.APIConnectionError):
@@ -177,7 +210,7 @@ async def complete_chat(
     messages: list[dict[str, Any]],
     deadline: float,
     purpose: str,
-    calls: list[LlmCall],
+    recorder: CallRecorder,
     max_tokens: int | None = None,
     prefix: StaticPrefix | None = None,
     model: str | None = None,
@@ -190,7 +223,7 @@ async def complete_chat(
     probe = runtime.circuit.admit()
     try:
         return await _call_chat(
-            runtime=runtime, messages=messages, deadline=deadline, purpose=purpose, calls=calls,
+            runtime=runtime, messages=messages, deadline=deadline, purpose=purpose, recorder=recorder,
             max_tokens=max_tokens, prefix=prefix, model=model,
         )  # fmt: skip
     finally:
@@ -204,7 +237,7 @@ async def _call_chat(
     messages: list[dict[str, Any]],
     deadline: float,
     purpose: str,
-    calls: list[LlmCall],
+    recorder: CallRecorder,
     max_tokens: int | None,
     prefix: StaticPrefix | None,
     model: str | None,
@@ -214,8 +247,7 @@ async def _call_chat(
     if model is None:
         await runtime.refresh_model()
         model = runtime.model
-    call = LlmCall(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
-    calls.append(call)
+    call = recorder.start(purpose=purpose, model=model, started_at=datetime.now(UTC).isoformat())
     started = time.perf_counter()
     remaining = deadline - time.monotonic()
     try:

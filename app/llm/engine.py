@@ -1,45 +1,38 @@
-"""The LLM engine: prompt the model, extract its SQL, validate it, and repair once if needed."""
+"""The LLM engine: prompt the model and extract its SQL, unvalidated; a rejected answer gets a repair turn.
 
-from dataclasses import dataclass
+The command service (`app/services/commands.py`) validates the answer as it validates the local
+engine's and owns the repair loop; this module only talks to the model.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from app.engine_answer import EngineAnswer
-from app.errors import LlmInvalidOutput, SqlRejected
-from app.intent import infer_intent
+from app.llm.body import StaticPrefix
 from app.llm.client import LlmRuntime, complete_chat
 from app.llm.context import select_records
 from app.llm.extract import extract_answer
 from app.llm.messages import build_messages
 from app.llm.prompts import PromptTemplates, render
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.schemas import SqlRequest, Status, Usage
-from app.sqlcheck import CheckedStatement, check_sql
-from app.sqlcheck.schema import ClientSchema
 
 
 @dataclass
-class LlmAnswer:
-    """The engine's answer with its statements already validated."""
+class LlmConversation:
+    """One command's exchange with the model: the messages so far, their static prefix, the tokens used."""
 
-    answer: EngineAnswer
-    checked: list[CheckedStatement]
-
-
-def _bullets(reasons: list[str]) -> str:
-    return "\n".join(f"- {reason}" for reason in reasons)
+    messages: list[dict[str, Any]]
+    prefix: StaticPrefix
+    usage: Usage = field(default_factory=Usage)
+    last_reply: str = ""
 
 
-async def answer_with_llm(
-    *,
-    runtime: LlmRuntime,
-    templates: PromptTemplates,
-    schema: ClientSchema,
-    request: SqlRequest,
-    deadline: float,
-    calls: list[LlmCall],
-) -> LlmAnswer:
-    """Ask the model for SQL; SQL that fails validation is never returned, repair included."""
-    settings = runtime.settings
-    records = select_records(request=request, budget=settings.prompt_title_budget)
+async def start_conversation(
+    *, runtime: LlmRuntime, templates: PromptTemplates, request: SqlRequest
+) -> LlmConversation:
+    """The first prompt for a command: the static prefix, the records that matter, the history."""
+    records = select_records(request=request, budget=runtime.settings.prompt_title_budget)
     prefix = await runtime.current_prefix()
     messages = build_messages(
         prefix=prefix.messages,
@@ -49,38 +42,37 @@ async def answer_with_llm(
         history=request.history,
         prompt=request.prompt,
     )
-    usage = Usage()
-    reasons: list[str] = []
-    for attempt in range(1 + settings.llm_repair_attempts):
-        result = await complete_chat(
-            runtime=runtime,
-            messages=messages,
-            deadline=deadline,
-            purpose="sql" if attempt == 0 else "repair",
-            calls=calls,
-            prefix=prefix,
+    return LlmConversation(messages=messages, prefix=prefix)
+
+
+async def answer_with_llm(
+    *, runtime: LlmRuntime, conversation: LlmConversation, deadline: float, recorder: CallRecorder, purpose: str
+) -> EngineAnswer:
+    """Ask the model for the next answer of the conversation; its SQL is not validated here."""
+    result = await complete_chat(
+        runtime=runtime,
+        messages=conversation.messages,
+        deadline=deadline,
+        purpose=purpose,
+        recorder=recorder,
+        prefix=conversation.prefix,
+    )
+    conversation.usage = conversation.usage + result.usage
+    conversation.last_reply = result.text
+    extracted = extract_answer(result.text)
+    if extracted.kind != "sql":
+        status: Status = "no_such_plan" if extracted.kind == "no_such_plan" else "not_understood"
+        return EngineAnswer(
+            status=status, message=extracted.message, engine="llm", model=result.model, usage=conversation.usage
         )
-        usage = usage + result.usage
-        extracted = extract_answer(result.text)
-        if extracted.kind != "sql":
-            status: Status = "no_such_plan" if extracted.kind == "no_such_plan" else "not_understood"
-            answer = EngineAnswer(
-                status=status, message=extracted.message, engine="llm", model=result.model, usage=usage
-            )
-            return LlmAnswer(answer, [])
-        try:
-            checked = check_sql(sql=extracted.sql, request=request, schema=schema, max_steps=settings.shadow_max_steps)
-        except SqlRejected as exc:
-            reasons = exc.reasons
-            calls[-1].status, calls[-1].error = "rejected", "; ".join(reasons)
-            messages = [
-                *messages,
-                {"role": "assistant", "content": result.text},
-                {"role": "user", "content": render(templates.repair, errors=_bullets(reasons))},
-            ]
-            continue
-        intent = infer_intent(kinds=[c.statement.kind for c in checked], prompt=request.prompt)
-        sql = [c.statement.sql for c in checked]
-        answer = EngineAnswer(status="ok", intent=intent, sql=sql, engine="llm", model=result.model, usage=usage)
-        return LlmAnswer(answer, checked)
-    raise LlmInvalidOutput("the model's output could not be made into valid SQL", details={"reasons": reasons})
+    return EngineAnswer(status="ok", sql=[extracted.sql], engine="llm", model=result.model, usage=conversation.usage)
+
+
+def add_repair_turn(*, conversation: LlmConversation, templates: PromptTemplates, reasons: list[str]) -> None:
+    """The one place a repair prompt is built: the rejected reply, then what the validator found."""
+    bullets = "\n".join(f"- {reason}" for reason in reasons)
+    conversation.messages = [
+        *conversation.messages,
+        {"role": "assistant", "content": conversation.last_reply},
+        {"role": "user", "content": render(templates.repair, errors=bullets)},
+    ]

@@ -17,7 +17,7 @@ from app.help.guide import Section, load_guide
 from app.help.retrieval import SectionIndex
 from app.llm.client import complete_chat
 from app.llm.prompts import load_template
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder, LlmCall
 from app.runtime import Runtime
 from app.schemas import HelpRequest, HelpResponse, HelpSource, Locale
 from app.settings import PROJECT_ROOT
@@ -101,7 +101,7 @@ async def answer_question(
     try:
         result = await complete_chat(
             runtime=llm, messages=messages, deadline=deadline, purpose="help",
-            calls=calls if calls is not None else [], model=await llm.help_model(),
+            recorder=CallRecorder(calls), model=await llm.help_model(),
         )  # fmt: skip
     except AppError as exc:
         # The call is in the log with its error; the user still gets the guide's own sections.

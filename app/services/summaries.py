@@ -4,13 +4,13 @@ import re
 import time
 from datetime import datetime
 
-from app.briefing import brief_plans
 from app.errors import AppError, LlmUnavailable
 from app.llm.client import complete_chat
 from app.llm.prompts import render
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder
 from app.runtime import Runtime
 from app.schemas import SummaryPlan, SummaryRequest, SummaryResponse
+from app.services.briefing import brief_plans
 
 _HANGUL = re.compile(r"[가-힣]")
 
@@ -55,7 +55,7 @@ def _plan_lines(*, plans: list[SummaryPlan], now: str, max_plans: int, max_chars
 
 
 async def summarize_plans(
-    *, runtime: Runtime, request: SummaryRequest, request_id: str, calls: list[LlmCall]
+    *, runtime: Runtime, request: SummaryRequest, request_id: str, recorder: CallRecorder
 ) -> SummaryResponse:
     """Brief the selected plans; `auto` falls back to the local briefing if the LLM fails."""
     settings = runtime.settings
@@ -87,7 +87,7 @@ async def summarize_plans(
                 messages=messages,
                 deadline=time.monotonic() + settings.llm_request_budget_s,
                 purpose="summary",
-                calls=calls,
+                recorder=recorder,
                 max_tokens=600,
             )
         except AppError:

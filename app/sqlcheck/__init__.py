@@ -11,7 +11,7 @@ from app.sqlcheck.bounds import correct_upper_bounds
 from app.sqlcheck.conditions import asks_for_everything, tautology_problem, title_problems
 from app.sqlcheck.describe import Description, describe
 from app.sqlcheck.dialect import parse_sql, render, statement_label
-from app.sqlcheck.requestdata import SentIds
+from app.sqlcheck.requestdata import EVERY_ID, SentIds
 from app.sqlcheck.schema import ClientSchema, load_client_schema
 from app.sqlcheck.scope import table_scope_problem
 from app.sqlcheck.shadow import dry_run_effects
@@ -22,6 +22,7 @@ __all__ = [
     "CheckedStatement",
     "ClientSchema",
     "check_sql",
+    "check_sql_without_records",
     "load_client_schema",
     "needs_confirmation",
 ]
@@ -175,3 +176,21 @@ def _change_problem(description: Description, changed: int) -> str | None:
             f"(ids {named}); a condition reaches rows it does not name"
         )
     return None
+
+
+def check_sql_without_records(*, sql: str, schema: ClientSchema) -> list[Statement]:
+    """The checks that need no request (raises SqlRejected): it parses, allowed statements, nodes,
+    tables and columns, time formats, WHERE on UPDATE/DELETE. No id check and no dry run."""
+    nodes = _parse([sql])
+    try:
+        rendered = [render(node) for node in nodes]
+        problems = [
+            f"{statement_label(number, text)}: {problem}"
+            for number, (node, text) in enumerate(zip(nodes, rendered, strict=True), 1)
+            for problem in check_statement(node=node, schema=schema, sent_ids=EVERY_ID)
+        ]
+    except RecursionError as exc:
+        raise SqlRejected(["the SQL is nested too deeply"]) from exc
+    if problems:
+        raise SqlRejected(problems)
+    return [describe(node=node, sql=text, schema=schema).statement for node, text in zip(nodes, rendered, strict=True)]

@@ -16,7 +16,7 @@ from app.help.answer import NOT_COVERED, check_reply
 from app.help.retrieval import tokenize
 from app.llm.client import complete_chat
 from app.llm.prompts import load_template, render
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder, LlmCall
 from app.runtime import Runtime
 from app.services.help import ABSTAIN, retrieve_sections
 from app.training.docs_chunks import Chunk
@@ -60,7 +60,7 @@ async def _ask(*, runtime: Runtime, name: str, purpose: str, calls: list[LlmCall
     messages = [{"role": "user", "content": render(template, **values)}]
     deadline = time.monotonic() + runtime.settings.llm_request_budget_s
     result = await complete_chat(
-        runtime=runtime.llm, messages=messages, deadline=deadline, purpose=purpose, calls=calls,
+        runtime=runtime.llm, messages=messages, deadline=deadline, purpose=purpose, recorder=CallRecorder(calls),
         model=runtime.settings.llm_model,
     )  # fmt: skip
     return result.text.strip()

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.models import Feedback, RequestLog
 from app.errors import SqlRejected
-from app.ops.feedback_sql import original_request
+from app.services.feedback import original_request
 from app.sqlcheck import ClientSchema, check_sql
 from app.training.pairs import Pair
 

@@ -11,13 +11,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.active_model import PURPOSES
 from app.errors import AppError
 from app.llm.client import build_llm_client
 from app.ops.cli import _with_engine
 from app.settings import Settings, get_settings
 from app.training.dataset_cli import fail
 from app.training.finetune import JobState, cancel_job, detect_purpose, poll_job, start_job
-from app.training.jobs_db import PURPOSES, TERMINAL, list_jobs
+from app.training.jobs_db import TERMINAL, list_jobs
 
 T = TypeVar("T")
 finetune_app = typer.Typer(help="Fine-tuning jobs on the OpenAI API.", no_args_is_help=True)
@@ -25,9 +26,7 @@ PollOption = Annotated[float | None, typer.Option("--poll", help="Seconds betwee
 
 
 def _with_client(settings: Settings, work: Callable[[AsyncEngine, AsyncOpenAI], Awaitable[T]]) -> T:
-    # httpx's own stack with one pool: a CLI makes a handful of calls, file uploads among them
-    # (a multipart stream, which the buffered aiohttp transport would hold in memory).
-    client = build_llm_client(settings.model_copy(update={"llm_http_backend": "httpx", "llm_http_pools": 1}))
+    client = build_llm_client(settings)
     if client is None:
         raise fail("no LLM API configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
 

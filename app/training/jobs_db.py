@@ -6,16 +6,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from app.db.active_model import setting_name
 from app.db.models import FinetunedModel, FinetuneJob, ServiceSetting
-
-ACTIVE_MODEL = "active_model"
-PURPOSES = ("sql", "help")
-
-
-def _setting_name(purpose: str) -> str:
-    # The SQL model keeps the name it had before help models existed.
-    return ACTIVE_MODEL if purpose == "sql" else f"{ACTIVE_MODEL}:{purpose}"
-
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
@@ -81,16 +73,9 @@ async def list_models(*, engine: AsyncEngine) -> list[FinetunedModel]:
         return list((await session.scalars(query)).all())
 
 
-async def get_active_model(*, engine: AsyncEngine, purpose: str = "sql") -> str | None:
-    """The model chosen with `calendy models use` for `purpose`, or None (CALENDY_LLM_MODEL)."""
-    async with engine.connect() as connection:
-        query = select(ServiceSetting.value).where(ServiceSetting.name == _setting_name(purpose))
-        return (await connection.execute(query)).scalar_one_or_none()
-
-
 async def set_active_model(*, engine: AsyncEngine, model: str | None, purpose: str = "sql") -> None:
     """Serve `model` for `purpose` from now on; None goes back to the base model (CALENDY_LLM_MODEL)."""
-    name = _setting_name(purpose)
+    name = setting_name(purpose)
     async with async_sessionmaker(engine)() as session, session.begin():
         await session.execute(delete(ServiceSetting).where(ServiceSetting.name == name))
         if model is not None:

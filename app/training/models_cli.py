@@ -7,10 +7,11 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.active_model import PURPOSES, get_active_model
 from app.ops.cli import _with_engine
 from app.settings import get_settings
 from app.training.dataset_cli import fail
-from app.training.jobs_db import PURPOSES, get_active_model, list_models, set_active_model
+from app.training.jobs_db import list_models, set_active_model
 
 models_app = typer.Typer(help="The model the service answers with.", no_args_is_help=True)
 PurposeOption = Annotated[str, typer.Option("--purpose", help="sql (/v1/sql) or help (/v1/help).")]

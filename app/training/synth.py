@@ -1,6 +1,6 @@
 """Synthetic pairs: the model writes commands for a user context, the production path answers them.
 
-Only answers that pass the validator and the dry run (answer_with_llm never returns others) are
+Only answers that pass the validator and the dry run (answer_with_repair never returns others) are
 kept. Progress lives in three files next to the output, so a re-run continues where it stopped:
 OUT (the pairs), OUT.commands.jsonl (the commands generated per context) and OUT.rejected.jsonl.
 """
@@ -16,12 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from app.errors import AppError, InvalidRequest
 from app.llm.client import complete_chat
-from app.llm.engine import answer_with_llm
 from app.llm.messages import render_user_data
 from app.llm.prompts import load_template, render
-from app.ops.llmcall import LlmCall
+from app.ops.llmcall import CallRecorder, LlmCall
 from app.runtime import Runtime
 from app.schemas import Category, Schedule, SqlRequest, Timestamp, Todo
+from app.services.commands import answer_with_repair
 from app.training.pairs import Pair
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
@@ -131,7 +131,7 @@ async def generate_commands(*, runtime: Runtime, context: SynthContext, n: int, 
     ]
     deadline = time.monotonic() + runtime.settings.llm_request_budget_s
     result = await complete_chat(
-        runtime=runtime.llm, messages=messages, deadline=deadline, purpose="synth", calls=calls
+        runtime=runtime.llm, messages=messages, deadline=deadline, purpose="synth", recorder=CallRecorder(calls)
     )
     return parse_commands(text=result.text, n=n)
 
@@ -148,10 +148,9 @@ async def answer_command(
         return None, f"invalid request: {exc.errors()[0]['msg']}"
     deadline = time.monotonic() + runtime.settings.llm_request_budget_s
     try:
-        answer = await answer_with_llm(
-            runtime=runtime.llm, templates=runtime.templates, schema=runtime.schema,
-            request=request, deadline=deadline, calls=calls,
-        )  # fmt: skip
+        answer = await answer_with_repair(
+            runtime=runtime, request=request, deadline=deadline, recorder=CallRecorder(calls)
+        )
     except AppError as exc:
         return None, f"{exc.code}: {exc.message}"
     if answer.answer.status != "ok" or not answer.answer.sql:

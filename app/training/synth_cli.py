@@ -12,11 +12,11 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from ulid import ULID
 
-from app.call_log import llm_call_rows, log_llm_calls
 from app.db.engine import build_engine
 from app.db.migrate import upgrade_database
 from app.db.models import LlmCallLog, RequestLog
 from app.errors import AppError
+from app.ops.call_log import llm_call_rows, log_llm_calls
 from app.ops.llmcall import LlmCall
 from app.ops.requestlog import RequestRecord
 from app.runtime import build_runtime

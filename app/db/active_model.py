@@ -1,18 +1,35 @@
-"""The served model chosen with `calendy models use`, read from the database by running services."""
+"""The served model chosen with `calendy models use`: where it is stored, and its reader for running services."""
 
 import asyncio
 import logging
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import build_engine, database_url, is_sqlite
+from app.db.models import ServiceSetting
 from app.settings import Settings
-from app.training.jobs_db import get_active_model
 
 logger = logging.getLogger("calendy.llm")
+# The service_settings row naming the active model.
+ACTIVE_MODEL = "active_model"
+PURPOSES = ("sql", "help")
 # A slow database must not eat the request's LLM budget: the configured model answers instead.
 READ_TIMEOUT_S = 1.0
+
+
+def setting_name(purpose: str) -> str:
+    """The service_settings row naming the active model for `purpose`."""
+    # The SQL model keeps the name it had before help models existed.
+    return ACTIVE_MODEL if purpose == "sql" else f"{ACTIVE_MODEL}:{purpose}"
+
+
+async def get_active_model(*, engine: AsyncEngine, purpose: str = "sql") -> str | None:
+    """The model chosen with `calendy models use` for `purpose`, or None (CALENDY_LLM_MODEL)."""
+    async with engine.connect() as connection:
+        query = select(ServiceSetting.value).where(ServiceSetting.name == setting_name(purpose))
+        return (await connection.execute(query)).scalar_one_or_none()
 
 
 class ActiveModelSource:

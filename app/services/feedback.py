@@ -2,22 +2,35 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from pydantic import ValidationError
 from ulid import ULID
 
 from app.db.keys import KeyInfo
 from app.db.queries import LoggedRequest, find_logged_request, store_feedback
 from app.errors import InvalidRequest, SqlRejected
-from app.ops.feedback_sql import check_against_records, check_against_schema, original_request
+from app.ops.requestlog import RECORDS_OMITTED
 from app.ops.runtime import Ops
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
 from app.runtime import Runtime
-from app.schemas import Statement
+from app.schemas import SqlRequest, Statement
+from app.sqlcheck import check_sql, check_sql_without_records
 
 FEEDBACK_ROUTE = "/v1/sql"
 # Clocks of several hosts disagree a little: an id minted "in the future" by this much is still one.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_WAIT_FOR_OTHER_WORKERS_S = 2.0
+
+
+def original_request(body: Any) -> SqlRequest | None:
+    """The stored /v1/sql body as a request again, or None when it (or its records) was not stored."""
+    if not isinstance(body, dict) or RECORDS_OMITTED in body:
+        return None
+    try:
+        return SqlRequest.model_validate(body)
+    except ValidationError:
+        return None
 
 
 def _unknown(request_id: str) -> InvalidRequest:
@@ -62,18 +75,16 @@ def _could_be_ours(*, request_id: str, retention_days: int) -> bool:
 async def _validate(
     *, ops: Ops, runtime: Runtime, logged: LoggedRequest | None, sql: str
 ) -> tuple[str, list[Statement]]:
+    # With the original request stored (CALENDY_LOG_PROMPTS=store) the corrected SQL is validated
+    # exactly like model output, dry run included; without it only what needs no records.
     original = original_request(logged.request_body) if logged is not None else None
     try:
         if original is not None:
-            statements = await asyncio.to_thread(
-                check_against_records,
-                sql=sql,
-                request=original,
-                schema=runtime.schema,
-                max_steps=ops.settings.shadow_max_steps,
+            checked = await asyncio.to_thread(
+                check_sql, sql=sql, request=original, schema=runtime.schema, max_steps=ops.settings.shadow_max_steps
             )
-            return "records", statements
-        return "schema", await asyncio.to_thread(check_against_schema, sql=sql, schema=runtime.schema)
+            return "records", [item.statement for item in checked]
+        return "schema", await asyncio.to_thread(check_sql_without_records, sql=sql, schema=runtime.schema)
     except SqlRejected as exc:
         raise InvalidRequest(
             "corrected_sql failed validation",

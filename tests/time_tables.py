@@ -1,4 +1,4 @@
-"""Helpers for the time-resolver tables: reference nows and a compact summary of a TimeParse."""
+"""Helpers for the time-resolver tables (tests/test_time_*.py): reference nows and a compact summary of a TimeParse."""
 
 from datetime import date, datetime
 

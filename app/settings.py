@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     slack_tz_cache_s: float = Field(default=3600.0, ge=0)
     # The time zone of a person whose Slack profile has none.
     slack_default_time_zone: str = "UTC"
+    # The service's public base URL (https://calendy.example.com): Slack only links absolute URLs,
+    # so the bot puts it before the guide's section links (/docs/guide/ko#undo) of a help answer.
+    public_url: str | None = None
 
     @property
     def slack_configured(self) -> bool:

@@ -49,7 +49,7 @@ def bot_servers(calls: SlackCalls, *, workers: int = 1, **overrides: Any) -> Ite
 @pytest.fixture(scope="module")
 def slack() -> Iterator[tuple[str, SlackCalls]]:
     calls = SlackCalls()
-    with bot_servers(calls) as urls:
+    with bot_servers(calls, public_url="https://calendy.example.com") as urls:
         yield urls[0], calls
 
 
@@ -319,9 +319,15 @@ def test_a_summary_posts_a_briefing_and_a_question_gets_help(slack: tuple[str, S
     [briefing] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0002")
     assert "알골 과제" in briefing["text"]
     assert json.dumps(briefing["blocks"], ensure_ascii=False).count("📋") == 1
-    mention(url, "요약은 어떻게 해?", user=user, ts="2100.0003")
+    mention(url, "실행 취소는 어떻게 해?", user=user, ts="2100.0003")
     [help_reply] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0003")
-    assert help_reply["text"].startswith("💡 ") and "/docs/guide/ko" in help_reply["text"]
+    # Slack links only absolute URLs: the guide's section link is put under CALENDY_PUBLIC_URL.
+    assert help_reply["text"].startswith("💡 ")
+    assert "<https://calendy.example.com/docs/guide/ko#undo|" in help_reply["text"]
+    mention(url, "비트코인 시세 알려줘", user=user, ts="2100.0004")
+    [abstained] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0004")
+    assert "다루지 않" in abstained["text"] and "<http" not in abstained["text"]
+    assert titles(user) == ["알골 과제"]
 
 
 def test_service_errors_become_polite_replies_and_pending_changes_expire() -> None:
@@ -359,3 +365,11 @@ def test_with_api_keys_required_the_bot_still_works_and_v1_stays_closed() -> Non
             mention(url, f"내일 {8 + n}시 알골 과제 {n} 추가", user=user, ts=f"2300.000{n}")
         replies(calls, "chat.postMessage", count=2)
     assert titles(user) == ["알골 과제 0", "알골 과제 1"]
+
+
+def test_a_help_link_without_a_public_url_is_shown_as_its_path_not_a_broken_link() -> None:
+    from app.slack.blocks import link_markup
+
+    link = {"title": "Undo", "url": "/docs/guide/en#undo"}
+    assert link_markup(link, public_url=None) == "Undo (`/docs/guide/en#undo`)"
+    assert link_markup(link, public_url="https://c.example/") == "<https://c.example/docs/guide/en#undo|Undo>"

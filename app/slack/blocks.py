@@ -79,7 +79,17 @@ def change_lines(outcome: Outcome, ko: bool) -> list[str]:
     return lines or [("✅ 완료" if ko else "✅ done")]
 
 
-def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str) -> tuple[str, Blocks]:
+def link_markup(link: dict[str, str], *, public_url: str | None) -> str:
+    """A guide section as a Slack link; a relative one made absolute, or shown as its path with no base."""
+    url, title = link["url"], link["title"]
+    if url.startswith(("http://", "https://")):
+        return f"<{url}|{title}>"
+    if public_url:
+        return f"<{public_url.rstrip('/')}{url}|{title}>"
+    return f"{title} (`{url}`)"
+
+
+def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str, public_url: str | None = None) -> tuple[str, Blocks]:
     """The reply to one outcome: a plain-text fallback and its blocks (with Undo after a change)."""
     if outcome.kind == "changed":
         text = "\n".join(change_lines(outcome, ko))
@@ -91,7 +101,7 @@ def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str) -> tuple[str, Bl
     if outcome.kind == "summary":
         return outcome.text, [_section(f"📋 {outcome.text}")]
     if outcome.kind == "help":
-        links = "\n".join(f"<{link['url']}|{link['title']}>" for link in outcome.links)
+        links = "\n".join(link_markup(link, public_url=public_url) for link in outcome.links)
         text = f"💡 {outcome.text}" + (f"\n{links}" if links else "")
         return text, [_section(text)]
     if outcome.kind == "undone":

@@ -124,7 +124,7 @@ class SlackBot:
             minutes = max(1, round(self.settings.slack_confirm_ttl_s / 60))
             reply, blocks = pending_blocks(outcome, ko=ko, pending_id=pending.id, minutes=minutes)
         else:
-            reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user)
+            reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user, public_url=self.settings.public_url)
         await self._post(client, channel=channel, thread_ts=thread_ts, text=reply, blocks=blocks)
 
     async def on_confirm(self, ack: Any, body: Body, client: AsyncWebClient) -> None:

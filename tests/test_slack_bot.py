@@ -7,15 +7,17 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from app.db.engine import build_engine
-from app.db.hosted import load_plans, save_plans
+from app.db.hosted import load_plans, save_plans, take_event
+from app.db.models import SlackEvent
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import make_settings
@@ -219,6 +221,40 @@ def test_a_retried_event_runs_once_also_across_two_workers() -> None:
     assert titles(user) == ["네트워크 과제", "알골 과제", "운영체제 숙제"]
 
 
+def test_a_retry_reruns_an_event_whose_worker_died_after_taking_it(slack: tuple[str, SlackCalls]) -> None:
+    url, calls = slack
+    user, event_id = _user(), _event_id()
+
+    async def crashed_claim() -> None:
+        # A worker took the event ten minutes ago and never finished it (it died).
+        engine = build_engine(make_settings())
+        try:
+            assert await take_event(engine=engine, event_id=event_id)
+            async with engine.begin() as connection:
+                stale = datetime.now(UTC) - timedelta(minutes=10)
+                await connection.execute(
+                    update(SlackEvent).where(SlackEvent.event_id == event_id).values(received_at=stale)
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(crashed_claim())
+    body = mention_event("내일 8시 알골 과제 추가", event_id=event_id, user=user, ts="1850.0001")
+    # A plain redelivery does not re-take it; Slack's retry does, and runs the command once.
+    assert post_signed(url, body).status_code == 200
+    time.sleep(0.5)
+    assert titles(user) == []
+    assert (
+        post_signed(url, body, **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
+    )
+    [reply] = replies(calls, "chat.postMessage", count=1, thread_ts="1850.0001")
+    assert reply["text"].startswith("✅ 추가: 알골 과제")
+    assert post_signed(url, body, **{"X-Slack-Retry-Num": "2"}).status_code == 200
+    time.sleep(0.5)
+    assert titles(user) == ["알골 과제"]
+    assert len(replies(calls, "chat.postMessage", count=2, thread_ts="1850.0001")) == 1
+
+
 def _seed_jumps(user: str, count: int = 4) -> list[dict[str, Any]]:
     todos = [{"id": i, "title": "줄넘기", "due_time": f"2030-01-0{i} 19:00:00", "complete": 0, "memo": None,
               "category_id": None, "priority": None} for i in range(1, count + 1)]  # fmt: skip
@@ -345,6 +381,10 @@ def test_service_errors_become_polite_replies_and_pending_changes_expire() -> No
         click(url, "calendy_confirm", button(held, "calendy_confirm"), user=user, message_ts=held["posted_ts"])
         [expired] = replies(calls, "chat.postEphemeral", count=1, user=user)
         assert "확인 시간이 지났어요" in expired["text"]
+        # The held message itself loses its buttons, so nobody presses them again.
+        [replaced] = replies(calls, "chat.update", count=1, ts=held["posted_ts"])
+        assert replaced["text"].startswith("⌛ 확인 시간이 지나 실행하지 않았어요: 줄넘기 전부 취소")
+        assert "calendy_confirm" not in json.dumps(replaced["blocks"])
     assert titles(user).count("줄넘기") == 4
 
 

@@ -131,6 +131,16 @@ def pending_blocks(outcome: Outcome, *, ko: bool, pending_id: str, minutes: int)
     return text, [_section(text), {"type": "actions", "elements": buttons}]
 
 
+def expired_blocks(prompt: str, *, ko: bool) -> tuple[str, Blocks]:
+    """A held change whose time ran out: said so, with no buttons left."""
+    text = (
+        f"⌛ 확인 시간이 지나 실행하지 않았어요: {prompt}\n다시 보내 주세요."
+        if ko
+        else f"⌛ Not confirmed in time, so nothing ran: {prompt}\nSend it again to retry."
+    )
+    return text, [_section(text)]
+
+
 def service_error_text(code: str, ko: bool) -> str:
     """A short polite reply for a service error (never silence)."""
     busy = code in ("rate_limited",)

@@ -413,3 +413,12 @@ def test_a_help_link_without_a_public_url_is_shown_as_its_path_not_a_broken_link
     link = {"title": "Undo", "url": "/docs/guide/en#undo"}
     assert link_markup(link, public_url=None) == "Undo (`/docs/guide/en#undo`)"
     assert link_markup(link, public_url="https://c.example/") == "<https://c.example/docs/guide/en#undo|Undo>"
+
+
+def test_a_help_answers_markdown_links_become_slack_links() -> None:
+    from app.client.session import Outcome
+    from app.slack.blocks import outcome_blocks
+
+    helped = Outcome(kind="help", text="Press Undo. [Undo](/docs/guide/en#undo)", links=[])
+    text, _ = outcome_blocks(helped, ko=False, user_id="U1", public_url="https://c.example")
+    assert text == "💡 Press Undo. <https://c.example/docs/guide/en#undo|Undo>"

@@ -10,6 +10,8 @@ CONFIRM, CANCEL, UNDO = "calendy_confirm", "calendy_cancel", "calendy_undo"
 _WEEKDAYS = "월화수목금토일"
 _HANGUL = re.compile(r"[가-힣]")
 _MAX_ROWS = 20
+# A Markdown link in a help answer ([Undo](/docs/guide/en#undo)); Slack's mrkdwn spells links <url|title>.
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 Blocks = list[dict[str, Any]]
 
 
@@ -102,7 +104,8 @@ def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str, public_url: str 
         return outcome.text, [_section(f"📋 {outcome.text}")]
     if outcome.kind == "help":
         links = "\n".join(link_markup(link, public_url=public_url) for link in outcome.links)
-        text = f"💡 {outcome.text}" + (f"\n{links}" if links else "")
+        answer = _MD_LINK.sub(lambda m: link_markup({"title": m[1], "url": m[2]}, public_url=public_url), outcome.text)
+        text = f"💡 {answer}" + (f"\n{links}" if links else "")
         return text, [_section(text)]
     if outcome.kind == "undone":
         text = f"↩ {'되돌렸어요' if ko else 'Undone'}: {outcome.text}"

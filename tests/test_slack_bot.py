@@ -363,6 +363,13 @@ def test_a_summary_posts_a_briefing_and_a_question_gets_help(slack: tuple[str, S
     mention(url, "비트코인 시세 알려줘", user=user, ts="2100.0004")
     [abstained] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0004")
     assert "다루지 않" in abstained["text"] and "<http" not in abstained["text"]
+    # The local engine's not_understood message is English; a Korean speaker reads it in Korean.
+    mention(url, "블라블라 음음 뭐시기", user=user, ts="2100.0005")
+    [unknown] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0005")
+    assert unknown["text"].startswith("이해하지 못했어요.")
+    mention(url, "blah blah whatever", user=user, ts="2100.0006")
+    [unknown_en] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0006")
+    assert unknown_en["text"] == "The local engine did not understand this command."
     assert titles(user) == ["알골 과제"]
 
 

@@ -13,6 +13,13 @@ _MAX_ROWS = 20
 # A Markdown link in a help answer ([Undo](/docs/guide/en#undo)); Slack's mrkdwn spells links <url|title>.
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 Blocks = list[dict[str, Any]]
+# What a Korean speaker reads when the service's message for these statuses is English (the local
+# engine's are; a model's own reply is kept as it wrote it).
+_KO_STATUS = {
+    "not_understood": "이해하지 못했어요. 예: '내일 8시 알골 과제 추가', '이번 주 일정 보여줘'. "
+    "사용법은 '실행 취소는 어떻게 해?'처럼 물어보세요.",
+    "no_such_plan": "말씀하신 일정을 찾지 못했어요. 제목을 확인해 주세요.",
+}
 
 
 def korean(text: str) -> bool:
@@ -116,7 +123,10 @@ def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str, public_url: str 
     if outcome.kind == "error":
         text = f"⚠️ {outcome.text}"
         return text, [_section(text)]
-    return outcome.text, [_section(outcome.text or "…")]
+    text = outcome.text
+    if ko and outcome.status in _KO_STATUS and not korean(text):
+        text = _KO_STATUS[outcome.status]
+    return text, [_section(text or "…")]
 
 
 def pending_blocks(outcome: Outcome, *, ko: bool, pending_id: str, minutes: int) -> tuple[str, Blocks]:

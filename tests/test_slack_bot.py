@@ -161,6 +161,8 @@ def test_a_mention_adds_a_plan_in_the_persons_time_zone_and_replies_in_the_threa
     response = mention(url, "내일 8시 알골 과제 추가", user=user, ts="1700.0001")
     assert response.status_code == 200 and time.monotonic() - started < 3
     [reply] = replies(calls, "chat.postMessage", count=1, channel="C1", thread_ts="1700.0001")
+    # The Undo button is named as the user guide names it (a help answer points the person to it).
+    assert '"실행 취소"' in json.dumps(reply["blocks"], ensure_ascii=False)
     tomorrow = (datetime.now(ZoneInfo("Pacific/Kiritimati")) + timedelta(days=1)).strftime("%Y-%m-%d")
     assert [(r["title"], r["due_time"]) for r in stored(user)["TODO"]] == [("알골 과제", f"{tomorrow} 08:00:00")]
     assert reply["text"].startswith("✅ 추가: 알골 과제 — ") and reply["text"].endswith(" 08:00")

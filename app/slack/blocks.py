@@ -102,7 +102,8 @@ def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str, public_url: str 
     """The reply to one outcome: a plain-text fallback and its blocks (with Undo after a change)."""
     if outcome.kind == "changed":
         text = "\n".join(change_lines(outcome, ko))
-        undo = _button("되돌리기" if ko else "Undo", UNDO, f"{user_id}|{outcome.request_id or ''}")
+        # Named as the user guide names it ("답변의 실행 취소 버튼"), so a help answer matches the screen.
+        undo = _button("실행 취소" if ko else "Undo", UNDO, f"{user_id}|{outcome.request_id or ''}")
         return text, [_section(text), {"type": "actions", "elements": [undo]}]
     if outcome.kind == "rows":
         text = _rows_text(outcome.rows) if outcome.rows else ("해당하는 일정이 없어요." if ko else "No plans found.")

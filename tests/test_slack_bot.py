@@ -431,3 +431,20 @@ def test_a_help_answers_markdown_links_become_slack_links() -> None:
     helped = Outcome(kind="help", text="Press Undo. [Undo](/docs/guide/en#undo)", links=[])
     text, _ = outcome_blocks(helped, ko=False, user_id="U1", public_url="https://c.example")
     assert text == "💡 Press Undo. <https://c.example/docs/guide/en#undo|Undo>"
+
+
+def test_the_fakes_press_finds_the_newest_button_still_shown_in_its_thread() -> None:
+    # docs/slack.md presses buttons with `python -m tests.slack_fake press ...`: it must press what a person sees.
+    from tests.slack_fake import latest_button
+
+    held = [{"type": "actions", "elements": [{"type": "button", "action_id": "calendy_confirm", "value": "p1"}]}]
+    undo = [{"type": "actions", "elements": [{"type": "button", "action_id": "calendy_undo", "value": "U1|r1"}]}]
+    recorded: list[list[Any]] = [
+        ["chat.postMessage", {"channel": "C1", "posted_ts": "9.1", "thread_ts": "5.0", "text": "⚠️", "blocks": held}],
+    ]
+    assert latest_button(recorded, "calendy_confirm") == ("p1", {"channel": "C1", "ts": "9.1", "text": "⚠️",
+                                                                  "thread_ts": "5.0"})  # fmt: skip
+    recorded.append(["chat.update", {"channel": "C1", "ts": "9.1", "text": "🗑", "blocks": json.dumps(undo)}])
+    assert latest_button(recorded, "calendy_confirm") is None  # replaced: the button is gone
+    assert latest_button(recorded, "calendy_undo") == ("U1|r1", {"channel": "C1", "ts": "9.1", "text": "🗑",
+                                                                 "thread_ts": "5.0"})  # fmt: skip

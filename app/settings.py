@@ -126,10 +126,16 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     # How long a change waiting for Confirm/Cancel can still be confirmed.
     slack_confirm_ttl_s: float = Field(default=600.0, gt=0)
+    # A taken event not marked done after this long is re-taken by Slack's next retry (its worker died).
+    # Longer than a command can take (LLM timeout and repair), shorter than Slack's 5-minute last retry.
+    slack_event_reclaim_s: float = Field(default=120.0, gt=0)
     # How long a person's time zone from users.info is reused before it is asked again.
     slack_tz_cache_s: float = Field(default=3600.0, ge=0)
     # The time zone of a person whose Slack profile has none.
     slack_default_time_zone: str = "UTC"
+    # The service's public base URL (https://calendy.example.com): Slack only links absolute URLs,
+    # so the bot puts it before the guide's section links (/docs/guide/ko#undo) of a help answer.
+    public_url: str | None = None
 
     @property
     def slack_configured(self) -> bool:

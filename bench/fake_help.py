@@ -24,7 +24,8 @@ def _first_sentence(text: str) -> str:
 def help_answer(messages: list[dict[str, Any]]) -> tuple[str, str] | None:
     """(kind, text) for a help prompt, or None when the messages are not one."""
     system, last = str(messages[0]["content"]), str(messages[-1]["content"])
-    if system.startswith("You are Calendy's support assistant"):  # POST /v1/help
+    # /v1/help sends a system prompt; synth's answer prompt (one user message) starts the same way.
+    if messages[0].get("role") == "system" and system.startswith("You are Calendy's support assistant"):
         match = re.search(
             r"^### (?P<title>.+)\nLink: (?P<url>\S+)\n(?P<body>(?:.|\n)*?)(?=\n### |\n\nQuestion:)", last, re.M
         )

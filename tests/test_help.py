@@ -44,3 +44,10 @@ async def test_guide_is_html_with_an_anchor_per_section(offline_client: httpx.As
     anchors = set(re.findall(r'<h2 id="([a-z0-9-]+)">', response.text))
     assert anchors == {url.split("#")[1] for url in SECTION_URLS if "/ko#" in url}
     assert "{#" not in response.text
+
+
+def test_a_docs_answer_reads_as_sentences_not_the_guides_hard_wrapped_lines() -> None:
+    from app.services.help import unwrap
+
+    wrapped = "A change of many plans\nasks first.\n\n- **Add**: one item\n  that wraps.\n- **Move**: two"
+    assert unwrap(wrapped) == "A change of many plans asks first.\n\n- **Add**: one item that wraps.\n- **Move**: two"

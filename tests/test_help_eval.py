@@ -1,5 +1,6 @@
 """`calendy eval-help SET`: retrieval hit@k, abstention precision/recall and invented links, on the repo's set."""
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.settings import PROJECT_ROOT, Settings
-from tests.conftest import LLM_BASE_URL, cli_environment, completion, make_settings
+from tests.conftest import LLM_BASE_URL, cli_environment, completion, fetch_rows, make_settings
 
 runner = CliRunner()
 HELP_SET = PROJECT_ROOT / "evals" / "help.jsonl"
@@ -64,3 +65,9 @@ def test_with_the_model_invented_links_never_count(env: Settings, llm_mock: resp
     assert figures["engine"] == "llm (gpt-test)"
     assert figures["cited sections that do not exist"] == "0"
     assert route.call_count > 0
+    # Every model call is logged like the service's: a request row per question, its LLM-call rows.
+    requests = asyncio.run(fetch_rows("request_log", settings=env, min_rows=1, route="cli:eval-help"))
+    calls = asyncio.run(fetch_rows("llm_call_log", settings=env, min_rows=route.call_count, purpose="help"))
+    assert len(calls) == route.call_count
+    assert {c["request_id"] for c in calls} <= {r["request_id"] for r in requests}
+    assert {r["model"] for r in requests} == {"gpt-test"} and all(r["prompt"] for r in requests)

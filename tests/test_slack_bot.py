@@ -7,15 +7,17 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from app.db.engine import build_engine
-from app.db.hosted import load_plans, save_plans
+from app.db.hosted import load_plans, save_plans, take_event
+from app.db.models import SlackEvent
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import make_settings
@@ -49,7 +51,7 @@ def bot_servers(calls: SlackCalls, *, workers: int = 1, **overrides: Any) -> Ite
 @pytest.fixture(scope="module")
 def slack() -> Iterator[tuple[str, SlackCalls]]:
     calls = SlackCalls()
-    with bot_servers(calls) as urls:
+    with bot_servers(calls, public_url="https://calendy.example.com") as urls:
         yield urls[0], calls
 
 
@@ -159,6 +161,8 @@ def test_a_mention_adds_a_plan_in_the_persons_time_zone_and_replies_in_the_threa
     response = mention(url, "내일 8시 알골 과제 추가", user=user, ts="1700.0001")
     assert response.status_code == 200 and time.monotonic() - started < 3
     [reply] = replies(calls, "chat.postMessage", count=1, channel="C1", thread_ts="1700.0001")
+    # The Undo button is named as the user guide names it (a help answer points the person to it).
+    assert '"실행 취소"' in json.dumps(reply["blocks"], ensure_ascii=False)
     tomorrow = (datetime.now(ZoneInfo("Pacific/Kiritimati")) + timedelta(days=1)).strftime("%Y-%m-%d")
     assert [(r["title"], r["due_time"]) for r in stored(user)["TODO"]] == [("알골 과제", f"{tomorrow} 08:00:00")]
     assert reply["text"].startswith("✅ 추가: 알골 과제 — ") and reply["text"].endswith(" 08:00")
@@ -217,6 +221,40 @@ def test_a_retried_event_runs_once_also_across_two_workers() -> None:
         assert [r.status_code for r in statuses] == [200, 200]
         replies(calls, "chat.postMessage", count=3)
     assert titles(user) == ["네트워크 과제", "알골 과제", "운영체제 숙제"]
+
+
+def test_a_retry_reruns_an_event_whose_worker_died_after_taking_it(slack: tuple[str, SlackCalls]) -> None:
+    url, calls = slack
+    user, event_id = _user(), _event_id()
+
+    async def crashed_claim() -> None:
+        # A worker took the event ten minutes ago and never finished it (it died).
+        engine = build_engine(make_settings())
+        try:
+            assert await take_event(engine=engine, event_id=event_id)
+            async with engine.begin() as connection:
+                stale = datetime.now(UTC) - timedelta(minutes=10)
+                await connection.execute(
+                    update(SlackEvent).where(SlackEvent.event_id == event_id).values(received_at=stale)
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(crashed_claim())
+    body = mention_event("내일 8시 알골 과제 추가", event_id=event_id, user=user, ts="1850.0001")
+    # A plain redelivery does not re-take it; Slack's retry does, and runs the command once.
+    assert post_signed(url, body).status_code == 200
+    time.sleep(0.5)
+    assert titles(user) == []
+    assert (
+        post_signed(url, body, **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
+    )
+    [reply] = replies(calls, "chat.postMessage", count=1, thread_ts="1850.0001")
+    assert reply["text"].startswith("✅ 추가: 알골 과제")
+    assert post_signed(url, body, **{"X-Slack-Retry-Num": "2"}).status_code == 200
+    time.sleep(0.5)
+    assert titles(user) == ["알골 과제"]
+    assert len(replies(calls, "chat.postMessage", count=2, thread_ts="1850.0001")) == 1
 
 
 def _seed_jumps(user: str, count: int = 4) -> list[dict[str, Any]]:
@@ -319,9 +357,22 @@ def test_a_summary_posts_a_briefing_and_a_question_gets_help(slack: tuple[str, S
     [briefing] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0002")
     assert "알골 과제" in briefing["text"]
     assert json.dumps(briefing["blocks"], ensure_ascii=False).count("📋") == 1
-    mention(url, "요약은 어떻게 해?", user=user, ts="2100.0003")
+    mention(url, "실행 취소는 어떻게 해?", user=user, ts="2100.0003")
     [help_reply] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0003")
-    assert help_reply["text"].startswith("💡 ") and "/docs/guide/ko" in help_reply["text"]
+    # Slack links only absolute URLs: the guide's section link is put under CALENDY_PUBLIC_URL.
+    assert help_reply["text"].startswith("💡 ")
+    assert "<https://calendy.example.com/docs/guide/ko#undo|" in help_reply["text"]
+    mention(url, "비트코인 시세 알려줘", user=user, ts="2100.0004")
+    [abstained] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0004")
+    assert "다루지 않" in abstained["text"] and "<http" not in abstained["text"]
+    # The local engine's not_understood message is English; a Korean speaker reads it in Korean.
+    mention(url, "블라블라 음음 뭐시기", user=user, ts="2100.0005")
+    [unknown] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0005")
+    assert unknown["text"].startswith("이해하지 못했어요.")
+    mention(url, "blah blah whatever", user=user, ts="2100.0006")
+    [unknown_en] = replies(calls, "chat.postMessage", count=1, thread_ts="2100.0006")
+    assert unknown_en["text"] == "The local engine did not understand this command."
+    assert titles(user) == ["알골 과제"]
 
 
 def test_service_errors_become_polite_replies_and_pending_changes_expire() -> None:
@@ -339,6 +390,10 @@ def test_service_errors_become_polite_replies_and_pending_changes_expire() -> No
         click(url, "calendy_confirm", button(held, "calendy_confirm"), user=user, message_ts=held["posted_ts"])
         [expired] = replies(calls, "chat.postEphemeral", count=1, user=user)
         assert "확인 시간이 지났어요" in expired["text"]
+        # The held message itself loses its buttons, so nobody presses them again.
+        [replaced] = replies(calls, "chat.update", count=1, ts=held["posted_ts"])
+        assert replaced["text"].startswith("⌛ 확인 시간이 지나 실행하지 않았어요: 줄넘기 전부 취소")
+        assert "calendy_confirm" not in json.dumps(replaced["blocks"])
     assert titles(user).count("줄넘기") == 4
 
 
@@ -359,3 +414,37 @@ def test_with_api_keys_required_the_bot_still_works_and_v1_stays_closed() -> Non
             mention(url, f"내일 {8 + n}시 알골 과제 {n} 추가", user=user, ts=f"2300.000{n}")
         replies(calls, "chat.postMessage", count=2)
     assert titles(user) == ["알골 과제 0", "알골 과제 1"]
+
+
+def test_a_help_link_without_a_public_url_is_shown_as_its_path_not_a_broken_link() -> None:
+    from app.slack.blocks import link_markup
+
+    link = {"title": "Undo", "url": "/docs/guide/en#undo"}
+    assert link_markup(link, public_url=None) == "Undo (`/docs/guide/en#undo`)"
+    assert link_markup(link, public_url="https://c.example/") == "<https://c.example/docs/guide/en#undo|Undo>"
+
+
+def test_a_help_answers_markdown_links_become_slack_links() -> None:
+    from app.client.session import Outcome
+    from app.slack.blocks import outcome_blocks
+
+    helped = Outcome(kind="help", text="Press Undo. [Undo](/docs/guide/en#undo)", links=[])
+    text, _ = outcome_blocks(helped, ko=False, user_id="U1", public_url="https://c.example")
+    assert text == "💡 Press Undo. <https://c.example/docs/guide/en#undo|Undo>"
+
+
+def test_the_fakes_press_finds_the_newest_button_still_shown_in_its_thread() -> None:
+    # docs/slack.md presses buttons with `python -m tests.slack_fake press ...`: it must press what a person sees.
+    from tests.slack_fake import latest_button
+
+    held = [{"type": "actions", "elements": [{"type": "button", "action_id": "calendy_confirm", "value": "p1"}]}]
+    undo = [{"type": "actions", "elements": [{"type": "button", "action_id": "calendy_undo", "value": "U1|r1"}]}]
+    recorded: list[list[Any]] = [
+        ["chat.postMessage", {"channel": "C1", "posted_ts": "9.1", "thread_ts": "5.0", "text": "⚠️", "blocks": held}],
+    ]
+    assert latest_button(recorded, "calendy_confirm") == ("p1", {"channel": "C1", "ts": "9.1", "text": "⚠️",
+                                                                  "thread_ts": "5.0"})  # fmt: skip
+    recorded.append(["chat.update", {"channel": "C1", "ts": "9.1", "text": "🗑", "blocks": json.dumps(undo)}])
+    assert latest_button(recorded, "calendy_confirm") is None  # replaced: the button is gone
+    assert latest_button(recorded, "calendy_undo") == ("U1|r1", {"channel": "C1", "ts": "9.1", "text": "🗑",
+                                                                 "thread_ts": "5.0"})  # fmt: skip

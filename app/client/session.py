@@ -39,6 +39,8 @@ class Outcome:
     request_id: str | None = None
     # A held change's /v1/sql answer: what runs when it is confirmed (apply_held).
     answer: dict[str, Any] | None = None
+    # The /v1/sql status of a message outcome (`not_understood`, `no_such_plan`).
+    status: str | None = None
 
 
 @dataclass
@@ -97,7 +99,7 @@ class ClientSession:
         if answer["status"] == "not_understood" and looks_like_question(prompt):
             return await self._help(prompt)
         if answer["status"] != "ok":
-            return Outcome(kind="message", text=answer.get("message") or answer["status"])
+            return Outcome(kind="message", text=answer.get("message") or answer["status"], status=answer["status"])
         if answer["intent"] in ("select", "summary"):
             return await self._read(answer)
         if answer["needs_confirmation"]:

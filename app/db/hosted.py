@@ -60,18 +60,50 @@ async def save_plans(
         return result.rowcount == 1
 
 
-async def take_event(*, engine: AsyncEngine, event_id: str, keep: timedelta = timedelta(days=1)) -> bool:
-    """True for the first worker to take `event_id`; False for Slack's retries of it, on any worker."""
+async def take_event(
+    *,
+    engine: AsyncEngine,
+    event_id: str,
+    retry: bool = False,
+    stale_after: timedelta = timedelta(minutes=2),
+    keep: timedelta = timedelta(days=1),
+) -> bool:
+    """True for the worker that may run `event_id`: the first to take it, or a Slack retry of a stale claim.
+
+    A claim is stale when it is older than `stale_after` and not marked done (`finish_event`): its
+    worker died after taking it. Only a retry (X-Slack-Retry-Num) may re-take it, by a conditional
+    update, so of two retries on two workers one wins.
+    """
     now = datetime.now(UTC)
     try:
         async with engine.begin() as connection:
             await connection.execute(insert(SlackEvent).values(event_id=event_id, received_at=now))
     except IntegrityError:
-        return False
+        if not retry:
+            return False
+        async with engine.begin() as connection:
+            result = await connection.execute(
+                update(SlackEvent)
+                .where(
+                    SlackEvent.event_id == event_id,
+                    SlackEvent.done_at.is_(None),
+                    SlackEvent.received_at < now - stale_after,
+                )
+                .values(received_at=now)
+            )
+        return result.rowcount == 1
     # Slack retries for minutes, not days: older ids can go (cheap, indexed).
     async with engine.begin() as connection:
         await connection.execute(delete(SlackEvent).where(SlackEvent.received_at < now - keep))
     return True
+
+
+async def finish_event(*, engine: AsyncEngine, event_id: str) -> None:
+    """Mark a taken event's work finished: no retry re-runs it, however late."""
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(SlackEvent).where(SlackEvent.event_id == event_id).values(done_at=datetime.now(UTC))
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +118,12 @@ class Pending:
     prompt: str
     answer: dict[str, Any]
     expires_at: datetime
+    state: str = "pending"
+
+    def expired(self, now: datetime) -> bool:
+        """True once Confirm can no longer run it (SQLite gives the stamp back without its zone)."""
+        expires = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(tzinfo=UTC)
+        return expires <= now
 
 
 async def store_pending(*, engine: AsyncEngine, pending: Pending) -> None:
@@ -125,6 +163,7 @@ async def find_pending(*, engine: AsyncEngine, pending_id: str) -> Pending | Non
         prompt=row.prompt,
         answer=dict(row.answer),
         expires_at=row.expires_at,
+        state=row.state,
     )
 
 

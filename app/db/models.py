@@ -192,7 +192,10 @@ class SlackEvent(Base):
     __table_args__ = (Index(None, "received_at"),)
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # When a worker last took it (a retry re-taking a stale claim moves it).
     received_at: Mapped[datetime] = mapped_column(Stamp)
+    # When its work finished (0005); NULL long after received_at means the worker died mid-way.
+    done_at: Mapped[datetime | None] = mapped_column(Stamp, nullable=True)
 
 
 class SlackPending(Base):

@@ -8,7 +8,11 @@ from typing import Annotated
 
 import typer
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.engine import build_engine
+from app.db.migrate import upgrade_database
+from app.errors import AppError
 from app.help.answer import check_reply
 from app.ops.llmcall import LlmCall
 from app.runtime import Runtime, build_runtime
@@ -16,6 +20,10 @@ from app.schemas import HelpRequest, Locale
 from app.services.help import GUIDE_DIR, answer_question, retrieve_sections, served_sections
 from app.settings import get_settings
 from app.training.dataset_cli import fail
+from app.training.synth_cli import _log, _record
+
+# Each question's model calls go into the request log as the service's do (calendy logs lists them).
+ROUTE = "cli:eval-help"
 
 
 class HelpCase(BaseModel):
@@ -68,11 +76,16 @@ def read_cases(path: Path) -> list[HelpCase]:
     return cases
 
 
-async def score_cases(*, cases: list[HelpCase], runtime: Runtime | None, directory: Path = GUIDE_DIR) -> HelpScores:
-    """Retrieval on each answerable question; the service's whole answer (abstention, links) on every one."""
+async def score_cases(
+    *, cases: list[HelpCase], runtime: Runtime | None, directory: Path = GUIDE_DIR, engine: AsyncEngine | None = None
+) -> HelpScores:
+    """Retrieval on each answerable question; the service's whole answer (abstention, links) on every one.
+
+    With `engine`, each question's model calls are logged like the service's (route cli:eval-help).
+    """
     scores = HelpScores()
     served = set(served_sections(directory))
-    for index, case in enumerate(cases):
+    for case in cases:
         if case.expected is not None:
             scores.answerable += 1
             slugs = [s.slug for s in retrieve_sections(question=case.question, locale=case.locale, directory=directory)]
@@ -82,11 +95,21 @@ async def score_cases(*, cases: list[HelpCase], runtime: Runtime | None, directo
                 scores.misses.append(f"missed {case.expected}: {case.question} (got {slugs})")
         else:
             scores.unanswerable += 1
-        calls: list[LlmCall] = []
-        response = await answer_question(
-            request=HelpRequest(question=case.question, locale=case.locale), request_id=f"eval-{index}",
-            directory=directory, runtime=runtime, calls=calls,
-        )  # fmt: skip
+        record = _record(ROUTE)
+        record.prompt = case.question
+        calls: list[LlmCall] = record.calls
+        try:
+            response = await answer_question(
+                request=HelpRequest(question=case.question, locale=case.locale), request_id=record.request_id,
+                directory=directory, runtime=runtime, calls=calls,
+            )  # fmt: skip
+            record.status, record.engine, record.model = "ok", response.engine, response.model
+        except AppError as exc:
+            record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
+            raise
+        finally:
+            if calls and engine is not None and runtime is not None:
+                await _log(engine=engine, settings=runtime.settings, record=record, calls=calls, route=ROUTE)
         # Every link that goes out, in the sources and in the answer's text, must be a served section.
         links = [s.url for s in response.sources]
         links += check_reply(text=response.answer, served=served).stripped if not response.abstained else []
@@ -115,16 +138,23 @@ def eval_help_command(
     if llm and not settings.llm_configured:
         raise fail("--llm needs an LLM: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
 
-    async def run() -> HelpScores:
-        runtime = build_runtime(settings) if llm else None
-        try:
-            return await score_cases(cases=cases, runtime=runtime)
-        finally:
-            if runtime is not None:
-                await runtime.aclose()
+    if llm and settings.db_auto_migrate:
+        upgrade_database(settings)
 
-    scores = asyncio.run(run())
-    typer.echo(f"engine: {'llm (' + settings.llm_model + ')' if llm else 'docs (retrieval only)'}")
+    async def run() -> tuple[HelpScores, str]:
+        if not llm:
+            return await score_cases(cases=cases, runtime=None), "docs (retrieval only)"
+        runtime, engine = build_runtime(settings), build_engine(settings)
+        try:
+            # The model the service would answer with: the one chosen with `models use --purpose help`.
+            model = await runtime.llm.help_model() if runtime.llm is not None else settings.llm_model
+            return await score_cases(cases=cases, runtime=runtime, engine=engine), f"llm ({model})"
+        finally:
+            await runtime.aclose()
+            await engine.dispose()
+
+    scores, answered_by = asyncio.run(run())
+    typer.echo(f"engine: {answered_by}")
     typer.echo("\n".join(scores.lines()))
     for miss in scores.misses if verbose else []:
         typer.echo(f"  {miss}")

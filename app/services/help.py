@@ -23,6 +23,8 @@ from app.schemas import HelpRequest, HelpResponse, HelpSource, Locale
 from app.settings import PROJECT_ROOT
 
 logger = logging.getLogger("calendy.help")
+# A list item, a numbered step, a heading or a table row starts its own line; other lines continue one.
+_NEW_LINE = re.compile(r"([-*+] |\d+[.)] |#|\|)")
 GUIDE_DIR = PROJECT_ROOT / "docs"
 # Below this BM25 score a section shares only incidental words with the question (measured on
 # the guide: off-topic questions score under 0.9, covered ones over 1.3).
@@ -64,6 +66,19 @@ def retrieve_sections(*, question: str, locale: str, directory: Path = GUIDE_DIR
     return [s for s, score in section_index(directory, locale).search(question, k=k) if score >= MIN_SCORE]
 
 
+def unwrap(body: str) -> str:
+    """A section's Markdown with its hard line wraps joined, so a chat shows sentences, not cut lines."""
+    lines: list[str] = []
+    for line in body.splitlines():
+        text = line.strip()
+        starts = not text or not lines or not lines[-1] or _NEW_LINE.match(text) is not None
+        if starts:
+            lines.append(text)
+        else:
+            lines[-1] = f"{lines[-1]} {text}"
+    return "\n".join(lines).strip()
+
+
 def _sources(sections: list[Section]) -> list[HelpSource]:
     return [HelpSource(title=s.title, url=s.url) for s in sections]
 
@@ -88,7 +103,7 @@ async def answer_question(
         return abstain  # nothing relevant: no model call
     docs = HelpResponse(
         request_id=request_id,
-        answer="\n\n".join(f"{s.title}: {s.body}" for s in hits[:2]),
+        answer="\n\n".join(f"{s.title}: {unwrap(s.body)}" for s in hits[:2]),
         sources=_sources(hits[:2]),
         engine="docs",
     )

@@ -10,7 +10,16 @@ CONFIRM, CANCEL, UNDO = "calendy_confirm", "calendy_cancel", "calendy_undo"
 _WEEKDAYS = "월화수목금토일"
 _HANGUL = re.compile(r"[가-힣]")
 _MAX_ROWS = 20
+# A Markdown link in a help answer ([Undo](/docs/guide/en#undo)); Slack's mrkdwn spells links <url|title>.
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 Blocks = list[dict[str, Any]]
+# What a Korean speaker reads when the service's message for these statuses is English (the local
+# engine's are; a model's own reply is kept as it wrote it).
+_KO_STATUS = {
+    "not_understood": "이해하지 못했어요. 예: '내일 8시 알골 과제 추가', '이번 주 일정 보여줘'. "
+    "사용법은 '실행 취소는 어떻게 해?'처럼 물어보세요.",
+    "no_such_plan": "말씀하신 일정을 찾지 못했어요. 제목을 확인해 주세요.",
+}
 
 
 def korean(text: str) -> bool:
@@ -79,11 +88,22 @@ def change_lines(outcome: Outcome, ko: bool) -> list[str]:
     return lines or [("✅ 완료" if ko else "✅ done")]
 
 
-def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str) -> tuple[str, Blocks]:
+def link_markup(link: dict[str, str], *, public_url: str | None) -> str:
+    """A guide section as a Slack link; a relative one made absolute, or shown as its path with no base."""
+    url, title = link["url"], link["title"]
+    if url.startswith(("http://", "https://")):
+        return f"<{url}|{title}>"
+    if public_url:
+        return f"<{public_url.rstrip('/')}{url}|{title}>"
+    return f"{title} (`{url}`)"
+
+
+def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str, public_url: str | None = None) -> tuple[str, Blocks]:
     """The reply to one outcome: a plain-text fallback and its blocks (with Undo after a change)."""
     if outcome.kind == "changed":
         text = "\n".join(change_lines(outcome, ko))
-        undo = _button("되돌리기" if ko else "Undo", UNDO, f"{user_id}|{outcome.request_id or ''}")
+        # Named as the user guide names it ("답변의 실행 취소 버튼"), so a help answer matches the screen.
+        undo = _button("실행 취소" if ko else "Undo", UNDO, f"{user_id}|{outcome.request_id or ''}")
         return text, [_section(text), {"type": "actions", "elements": [undo]}]
     if outcome.kind == "rows":
         text = _rows_text(outcome.rows) if outcome.rows else ("해당하는 일정이 없어요." if ko else "No plans found.")
@@ -91,8 +111,9 @@ def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str) -> tuple[str, Bl
     if outcome.kind == "summary":
         return outcome.text, [_section(f"📋 {outcome.text}")]
     if outcome.kind == "help":
-        links = "\n".join(f"<{link['url']}|{link['title']}>" for link in outcome.links)
-        text = f"💡 {outcome.text}" + (f"\n{links}" if links else "")
+        links = "\n".join(link_markup(link, public_url=public_url) for link in outcome.links)
+        answer = _MD_LINK.sub(lambda m: link_markup({"title": m[1], "url": m[2]}, public_url=public_url), outcome.text)
+        text = f"💡 {answer}" + (f"\n{links}" if links else "")
         return text, [_section(text)]
     if outcome.kind == "undone":
         text = f"↩ {'되돌렸어요' if ko else 'Undone'}: {outcome.text}"
@@ -103,7 +124,10 @@ def outcome_blocks(outcome: Outcome, *, ko: bool, user_id: str) -> tuple[str, Bl
     if outcome.kind == "error":
         text = f"⚠️ {outcome.text}"
         return text, [_section(text)]
-    return outcome.text, [_section(outcome.text or "…")]
+    text = outcome.text
+    if ko and outcome.status in _KO_STATUS and not korean(text):
+        text = _KO_STATUS[outcome.status]
+    return text, [_section(text or "…")]
 
 
 def pending_blocks(outcome: Outcome, *, ko: bool, pending_id: str, minutes: int) -> tuple[str, Blocks]:
@@ -119,6 +143,16 @@ def pending_blocks(outcome: Outcome, *, ko: bool, pending_id: str, minutes: int)
         _button("취소" if ko else "Cancel", CANCEL, pending_id),
     ]
     return text, [_section(text), {"type": "actions", "elements": buttons}]
+
+
+def expired_blocks(prompt: str, *, ko: bool) -> tuple[str, Blocks]:
+    """A held change whose time ran out: said so, with no buttons left."""
+    text = (
+        f"⌛ 확인 시간이 지나 실행하지 않았어요: {prompt}\n다시 보내 주세요."
+        if ko
+        else f"⌛ Not confirmed in time, so nothing ran: {prompt}\nSend it again to retry."
+    )
+    return text, [_section(text)]
 
 
 def service_error_text(code: str, ko: bool) -> str:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,9 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.client.hosted import Action, HostedPlans, Person
 from app.client.service import ServiceClient, ServiceError
 from app.client.session import ClientSession, Outcome
-from app.db.hosted import Pending, claim_pending, find_pending, store_pending, take_event
+from app.db.hosted import Pending, claim_pending, find_pending, finish_event, store_pending, take_event
 from app.settings import Settings
-from app.slack.blocks import CANCEL, CONFIRM, UNDO, korean, outcome_blocks, pending_blocks, service_error_text
+from app.slack.blocks import (
+    CANCEL,
+    CONFIRM,
+    UNDO,
+    expired_blocks,
+    korean,
+    outcome_blocks,
+    pending_blocks,
+    service_error_text,
+)
 
 logger = logging.getLogger("calendy.slack")
 _ANY_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -76,24 +85,49 @@ class SlackBot:
         self.app.action(UNDO)(self.on_undo)
         self.handler = AsyncSlackRequestHandler(self.app)
 
-    async def on_mention(self, body: Body, event: Body, client: AsyncWebClient, context: Body) -> None:
+    async def on_mention(
+        self, body: Body, event: Body, client: AsyncWebClient, context: Body, request: AsyncBoltRequest
+    ) -> None:
         """A mention in a channel: answered in its thread."""
-        await self._command(body, event, client, context, thread_ts=event.get("thread_ts") or event.get("ts"))
+        thread_ts = event.get("thread_ts") or event.get("ts")
+        await self._taken(body, event, client, context, request, thread_ts=thread_ts)
 
-    async def on_message(self, body: Body, event: Body, client: AsyncWebClient, context: Body) -> None:
+    async def on_message(
+        self, body: Body, event: Body, client: AsyncWebClient, context: Body, request: AsyncBoltRequest
+    ) -> None:
         """A direct message (message.im); channel messages reach the bot only as mentions."""
         if event.get("channel_type") == "im":
-            await self._command(body, event, client, context, thread_ts=event.get("thread_ts"))
+            await self._taken(body, event, client, context, request, thread_ts=event.get("thread_ts"))
 
-    async def _command(
-        self, body: Body, event: Body, client: AsyncWebClient, context: Body, *, thread_ts: str | None
+    async def _taken(
+        self,
+        body: Body,
+        event: Body,
+        client: AsyncWebClient,
+        context: Body,
+        request: AsyncBoltRequest,
+        *,
+        thread_ts: str | None,
     ) -> None:
+        """Run an event once: taken in slack_events first, marked done after (a crash leaves it re-takeable)."""
         # Edits, deletions and other bots' posts carry a subtype or a bot_id: not commands.
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return
         event_id = str(body.get("event_id") or "")
-        if not event_id or not await take_event(engine=self.engine, event_id=event_id):
-            return  # Slack's retry of an event some worker already took
+        retry = bool(request.headers.get("x-slack-retry-num"))
+        stale_after = timedelta(seconds=self.settings.slack_event_reclaim_s)
+        if not event_id or not await take_event(
+            engine=self.engine, event_id=event_id, retry=retry, stale_after=stale_after
+        ):
+            return  # Slack's retry of an event some worker took (and is running, or finished)
+        try:
+            await self._command(body, event, client, context, thread_ts=thread_ts)
+        finally:
+            await finish_event(engine=self.engine, event_id=event_id)
+
+    async def _command(
+        self, body: Body, event: Body, client: AsyncWebClient, context: Body, *, thread_ts: str | None
+    ) -> None:
         bot_id = context.get("bot_user_id")
         mention = re.compile(rf"<@{re.escape(bot_id)}(?:\|[^>]*)?>") if bot_id else _ANY_MENTION
         text = mention.sub(" ", str(event.get("text") or "")).strip()
@@ -124,7 +158,7 @@ class SlackBot:
             minutes = max(1, round(self.settings.slack_confirm_ttl_s / 60))
             reply, blocks = pending_blocks(outcome, ko=ko, pending_id=pending.id, minutes=minutes)
         else:
-            reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user)
+            reply, blocks = outcome_blocks(outcome, ko=ko, user_id=user, public_url=self.settings.public_url)
         await self._post(client, channel=channel, thread_ts=thread_ts, text=reply, blocks=blocks)
 
     async def on_confirm(self, ack: Any, body: Body, client: AsyncWebClient) -> None:
@@ -158,6 +192,10 @@ class SlackBot:
                     else ("This was already handled or has expired; nothing was changed.")
                 )
                 await self._ephemeral(client, channel=channel, user=user, text=note)
+                if found.state == "pending" and found.expired(datetime.now(UTC)):
+                    # Never confirmed in time: the held message loses its buttons, so nobody presses again.
+                    reply, blocks = expired_blocks(found.prompt, ko=ko)
+                    await self._update(client, channel=channel, ts=ts, text=reply, blocks=blocks)
             return
         if not confirm:
             reply, blocks = outcome_blocks(Outcome(kind="cancelled"), ko=ko, user_id=user)

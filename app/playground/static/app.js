@@ -4,6 +4,7 @@ import { Session } from "./commands.js";
 import { addDays, dayKey, parseStamp, stamp, weekStart } from "./dates.js";
 import { PlanDb } from "./db.js";
 import { demoData } from "./demo.js";
+import { labelsFor, pageLanguage, translatePage } from "./i18n.js";
 import { el, renderOutcome, renderPlans } from "./views.js";
 import { languageOf, wordsFor } from "./words.js";
 
@@ -60,10 +61,18 @@ function shifted(today) {
   return new Date(today.getFullYear(), today.getMonth() + shift, 1);
 }
 
+/** The page's labels, in the language chosen in Settings or else the browser's. */
+const labels = () => labelsFor(pageLanguage(prefs.locale));
+
 function period(focus) {
   if (prefs.view === "month") return `${focus.getFullYear()}-${String(focus.getMonth() + 1).padStart(2, "0")}`;
   if (prefs.view === "today") return dayKey(focus);
-  return `week of ${dayKey(weekStart(focus))}`;
+  return labels().weekOf(dayKey(weekStart(focus)));
+}
+
+/** A newcomer without a key is told where it goes (the service answers 401 without one). */
+function showKeyHint() {
+  $("key-hint").hidden = Boolean(settings.apiKey);
 }
 
 function refresh() {
@@ -72,6 +81,9 @@ function refresh() {
   $("period").textContent = period(focus);
   renderPlans($("plans"), {
     db,
+    language: pageLanguage(prefs.locale),
+    labels: labels(),
+    onLoadDemo: () => $("load-demo").click(),
     view: prefs.view,
     today,
     focus,
@@ -92,16 +104,17 @@ function refresh() {
   const stack = db.undoStack();
   $("undo").disabled = stack.length === 0;
   $("undo-list").replaceChildren(...stack.map((entry) => el("li", {}, entry.prompt)));
+  showKeyHint();
   const categories = db.select("SELECT id, title FROM CATEGORY ORDER BY id");
   $("add-category").replaceChildren(
-    el("option", { value: "" }, "no category"),
+    el("option", { value: "" }, labels().noCategory),
     ...categories.map((c) => el("option", { value: c.id }, c.title)),
   );
 }
 
 /** Words for the page's own questions: the language chosen in Settings, else the browser's. */
 function pageWords() {
-  return wordsFor(prefs.locale || (navigator.language.startsWith("ko") ? "ko" : "en"));
+  return wordsFor(pageLanguage(prefs.locale));
 }
 
 /** An edit by hand (journaled, so Undo takes it back too), labelled in the language of the plan's title. */
@@ -110,7 +123,7 @@ function byHand(title, edit) {
   try {
     edit(wordsFor(languageOf(title, settings.locale)));
   } catch (error) {
-    status(`Nothing was changed: ${error.message}`, "error");
+    status(labels().notChanged(error.message), "error");
   }
   changed = null;
   refresh();
@@ -126,6 +139,7 @@ function show(outcome) {
   renderOutcome($("answer"), outcome, {
     onConfirm: () => show(session.confirm()),
     onCancel: () => show(session.cancel()),
+    categories: new Map(db.select("SELECT id, title FROM CATEGORY").map((c) => [c.id, c.title])),
   });
   $("answer").dataset.kind = outcome.kind;
   delete $("answer").dataset.code;
@@ -137,7 +151,7 @@ function show(outcome) {
 
 function showError(error, language) {
   const text =
-    error instanceof ApiError ? errorText(error, language) : `Something went wrong in the page: ${error.message}`;
+    error instanceof ApiError ? errorText(error, language) : labels().pageError(error.message);
   show({ kind: "error", text });
   if (error instanceof ApiError) $("answer").dataset.code = error.code;
   if (error instanceof ApiError && error.code === "unauthorized") $("settings").open = true;
@@ -147,7 +161,7 @@ async function submit() {
   const prompt = $("command").value.trim();
   if (!prompt || $("send").disabled) return;
   $("send").disabled = true;
-  status("Asking the service…");
+  status(labels().asking);
   try {
     show(await session.command(prompt));
     $("command").value = "";
@@ -216,7 +230,7 @@ function wireControls() {
     db.load(demoData($("demo-locale").value, parseStamp(settings.now())));
     changed = null;
     refresh();
-    status(`Loaded the ${$("demo-locale").selectedOptions[0].textContent} demo plans.`);
+    status(labels().loaded($("demo-locale").selectedOptions[0].textContent));
   });
   $("clear").addEventListener("click", () => {
     if (!window.confirm(pageWords().clearAsk)) return;
@@ -224,7 +238,7 @@ function wireControls() {
     db.clear();
     changed = null;
     refresh();
-    status("Cleared: no plans.");
+    status(labels().cleared);
   });
   $("add-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -249,7 +263,10 @@ function wireControls() {
       savePrefs();
       // An unreadable pinned time is ignored (the browser's clock is used) and marked.
       $("pinned-now").classList.toggle("invalid", Boolean(prefs.pinnedNow.trim()) && pinned() === null);
-      refresh();
+      if (id === "locale") translatePage(document, pageLanguage(prefs.locale));
+      // A key changes no plan: re-rendering the plans on its blur would swallow the click that caused it.
+      if (id === "api-key") showKeyHint();
+      else refresh();
     };
     $(id).addEventListener("input", keep);
     $(id).addEventListener("change", keep);
@@ -259,13 +276,14 @@ function wireControls() {
 }
 
 async function boot() {
-  status("Loading SQLite…");
+  translatePage(document, pageLanguage(prefs.locale));
+  status(labels().loadingSqlite);
   try {
     const response = await fetch("/playground/schema.sql");
     if (!response.ok) throw new Error(`the schema could not be loaded (${response.status})`);
     db = await PlanDb.open(await response.text());
   } catch (error) {
-    status(`The page cannot start: ${error.message}`, "error");
+    status(labels().cannotStart(error.message), "error");
     return;
   }
   session = new Session({ db, settings });

@@ -69,7 +69,9 @@ export class Session {
       return { kind: "error", answer, text: `SQLite refused the statements: ${error.message}` };
     }
     const words = describe(steps, language);
-    const rows = steps.flatMap((step) => step.before.map((row) => ({ table: step.table, ...row })));
+    // An UPDATE's rows carry their values after it, so the preview shows "before → after".
+    const afterOf = (step, row) => (step.kind === "update" ? { after: step.after.find((r) => r.id === row.id) ?? null } : {});
+    const rows = steps.flatMap((step) => step.before.map((row) => ({ table: step.table, ...row, ...afterOf(step, row) })));
     if (answer.needs_confirmation) {
       this.pending = { prompt, answer, words, rows, language };
       return { kind: "pending", answer, words, rows, language };

@@ -1,25 +1,10 @@
 // What a person reads at a glance: today, this week, a month, coloured by category; and the last answer.
-import { addDays, clock, dayKey, dayName, human, weekStart } from "./dates.js";
-import { wordsFor } from "./words.js";
+import { addDays, clock, dayKey, weekStart } from "./dates.js";
+import { colourOf, el } from "./dom.js";
+import { previewTable } from "./preview.js";
+import { whenOf, wordsFor } from "./words.js";
 
-const COLOURS = ["#4f7cff", "#2eb67d", "#e8a33d", "#d9534f", "#8e6bd8", "#1fa2b8", "#c2407a", "#6b8e23"];
-const NONE = "#8a8f98";
-
-/** Build an element: el("div", {class: "x"}, child, "text"). */
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
-
-export function colourOf(categoryId) {
-  return categoryId === null || categoryId === undefined ? NONE : COLOURS[(categoryId - 1) % COLOURS.length];
-}
+export { colourOf, el };
 
 function plansByDay(db) {
   const days = new Map();
@@ -40,7 +25,7 @@ function item(plan, ctx, compact) {
     "data-table": plan.table,
     style: `--cat: ${colourOf(plan.category_id)}`,
   };
-  attrs.title = `${plan.title} · ${plan.table === "TODO" ? `due ${human(plan.due_time)}` : `${human(plan.start_time)}–${clock(plan.end_time)}`}`;
+  attrs.title = `${plan.title} · ${whenOf(ctx.language, plan.table, plan)}`;
   if (compact) return el("div", attrs, plan.table === "SCHEDULE" ? `${clock(plan.start_time)} ` : "", plan.title);
   const when = plan.table === "TODO" ? clock(plan.due_time) : `${clock(plan.start_time)}–${clock(plan.end_time)}`;
   const toggle =
@@ -49,13 +34,13 @@ function item(plan, ctx, compact) {
           type: "checkbox",
           class: "complete",
           checked: Boolean(plan.complete),
-          "aria-label": `done: ${plan.title}`,
+          "aria-label": ctx.labels.donePlan(plan.title),
           onchange: (event) => ctx.onToggle(plan, event.target.checked),
         })
       : null;
   const remove = el(
     "button",
-    { class: "remove", title: `delete ${plan.title}`, onclick: () => ctx.onDelete(plan) },
+    { class: "remove", title: ctx.labels.deletePlan(plan.title), onclick: () => ctx.onDelete(plan) },
     "×",
   );
   return el(
@@ -74,7 +59,7 @@ function dayColumn(date, plans, ctx) {
   return el(
     "section",
     { class: `day${today ? " today" : ""}`, "data-day": key },
-    el("h3", {}, `${dayName(date)} ${date.getMonth() + 1}/${date.getDate()}`),
+    el("h3", {}, ctx.labels.dayHead(ctx.labels.weekdays[date.getDay()], date.getMonth() + 1, date.getDate())),
     (plans.get(key) ?? []).map((plan) => item(plan, ctx, false)),
   );
 }
@@ -91,14 +76,31 @@ function monthGrid(plans, ctx) {
     cells.push(
       el(
         "div",
-        { class: classes, "data-day": key, title: "show this day", onclick: () => ctx.onPick(date) },
+        { class: classes, "data-day": key, title: ctx.labels.showDay, onclick: () => ctx.onPick(date) },
         el("span", { class: "date" }, String(date.getDate())),
         (plans.get(key) ?? []).map((plan) => item(plan, ctx, true)),
       ),
     );
   }
-  const heads = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((d) => el("div", { class: "head" }, d));
+  // Weeks start on Monday: weekdays[1..6] then Sunday.
+  const names = [...ctx.labels.weekdays.slice(1), ctx.labels.weekdays[0]];
+  const heads = names.map((d) => el("div", { class: "head" }, d));
   return el("div", { class: "month" }, heads, cells);
+}
+
+/** What a newcomer does next when there are no plans (first visit, or after Clear). */
+function emptyState(ctx) {
+  const { labels } = ctx;
+  return el(
+    "div",
+    { class: "empty" },
+    el("strong", {}, labels.emptyTitle),
+    " ",
+    labels.emptyHint,
+    " ",
+    el("q", {}, labels.emptyExample),
+    el("button", { type: "button", class: "primary", id: "empty-load-demo", onclick: ctx.onLoadDemo }, labels.loadDemo),
+  );
 }
 
 /** Render the plans in the chosen view ("today", "week" or "month") around ctx.focus into `root`. */
@@ -118,7 +120,7 @@ export function renderPlans(root, ctx) {
   const legend = ctx.db
     .select("SELECT id, title FROM CATEGORY ORDER BY id")
     .map((c) => el("span", { class: "legend", style: `--cat: ${colourOf(c.id)}` }, c.title));
-  root.replaceChildren(el("div", { class: "legends" }, legend), body);
+  root.replaceChildren(...[el("div", { class: "legends" }, legend), plans.size ? null : emptyState(ctx), body].filter(Boolean));
 }
 
 const KEYWORDS =
@@ -145,28 +147,11 @@ function meta(answer) {
   return el("p", { class: "meta" }, parts.join(" · "));
 }
 
-function rowsTable(rows) {
-  if (!rows.length) return null;
-  // Columns empty in every row (memo, priority of most plans) only push the titles out of sight.
-  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((n) =>
-    rows.some((row) => row[n] !== null && row[n] !== undefined && row[n] !== ""),
-  );
-  return el(
-    "table",
-    { class: "rows" },
-    el(
-      "tr",
-      {},
-      names.map((n) => el("th", {}, n)),
-    ),
-    rows.map((row) =>
-      el(
-        "tr",
-        {},
-        names.map((n) => el("td", {}, row[n] === null || row[n] === undefined ? "" : String(row[n]))),
-      ),
-    ),
-  );
+/** Category names by id: the plans' own, and those of category rows the answer read or changed (deleted ones too). */
+function categoriesOf(rows, categories) {
+  const names = new Map(categories);
+  for (const row of rows) if (row.table === "CATEGORY" && !names.has(row.id)) names.set(row.id, row.title);
+  return names;
 }
 
 /** Render one outcome of the session into the answer panel. */
@@ -187,9 +172,11 @@ export function renderOutcome(panel, outcome, handlers) {
     );
   if (outcome.kind === "summary") parts.push(el("blockquote", { class: "briefing" }, outcome.text));
   else if (outcome.text) parts.push(el("p", { class: `text ${outcome.kind}` }, outcome.text));
+  const rows = outcome.rows ?? [];
+  const table = previewTable(rows, outcome.language, categoriesOf(rows, handlers.categories ?? new Map()));
   if (outcome.kind === "pending") {
-    parts.push(el("div", { class: "preview" }, el("h4", {}, t.willChange), rowsTable(outcome.rows)));
-  } else if (outcome.rows?.length) {
+    parts.push(el("div", { class: "preview" }, el("h4", {}, t.willChange), table));
+  } else if (rows.length) {
     // Rows read or changed are there to check, not to read first: folded, open for a plain SELECT.
     const label = outcome.kind === "changed" ? t.before : t.rows;
     parts.push(
@@ -197,7 +184,7 @@ export function renderOutcome(panel, outcome, handlers) {
         "details",
         { class: "preview", open: outcome.kind === "rows" },
         el("summary", {}, `${label} (${outcome.rows.length})`),
-        rowsTable(outcome.rows),
+        table,
       ),
     );
   }

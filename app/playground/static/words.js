@@ -22,7 +22,7 @@ const EN = {
   nothing: "changes nothing: no plan matches",
   ask: (n) => `This will change ${n} existing plan(s). Run it?`,
   willChange: "Rows that will change",
-  before: "Rows before the change",
+  before: "Rows changed",
   rows: "Rows",
   confirm: "Confirm",
   cancel: "Cancel",
@@ -50,7 +50,7 @@ const KO = {
   nothing: "바뀌는 것 없음: 맞는 계획이 없습니다",
   ask: (n) => `기존 계획 ${n}개가 바뀝니다. 실행할까요?`,
   willChange: "바뀔 행",
-  before: "바뀌기 전의 행",
+  before: "바뀐 행",
   rows: "행",
   confirm: "실행",
   cancel: "취소",
@@ -74,14 +74,15 @@ export function wordsFor(language) {
 }
 
 /** A stamp as people of the language read it: "Fri 11/24 08:00" or "11/24(금) 08:00". */
-function moment(language, text) {
+export function moment(language, text) {
   if (language !== "ko") return human(text);
   const [, month, day] = String(text).slice(0, 10).split("-").map(Number);
   const weekday = new Date(Number(String(text).slice(0, 4)), month - 1, day).getDay();
   return `${month}/${day}(${WEEKDAYS_KO[weekday]}) ${clock(text)}`;
 }
 
-function when(language, table, row) {
+/** When a plan happens, in the language: its due time, or its start–end. */
+export function whenOf(language, table, row) {
   if (table === "TODO" && row.due_time) return moment(language, row.due_time);
   if (table === "SCHEDULE" && row.start_time) {
     const sameDay = String(row.end_time).slice(0, 10) === String(row.start_time).slice(0, 10);
@@ -111,9 +112,9 @@ export function describe(steps, language = "en") {
   for (const step of steps) {
     const noun = t.nouns[step.table] ?? step.table.toLowerCase();
     if (step.kind === "insert") {
-      for (const row of step.after) lines.push(t.insert(noun, row.title, when(language, step.table, row)));
+      for (const row of step.after) lines.push(t.insert(noun, row.title, whenOf(language, step.table, row)));
     } else if (step.kind === "delete") {
-      for (const row of step.before) lines.push(t.delete(noun, row.title, when(language, step.table, row)));
+      for (const row of step.before) lines.push(t.delete(noun, row.title, whenOf(language, step.table, row)));
     } else if (step.kind === "update") {
       for (const row of step.before) {
         const after = step.after.find((r) => r.id === row.id);

@@ -66,7 +66,7 @@ export class Session {
       steps = this.db.simulate(answer.statements);
     } catch (error) {
       await this.#feedback(answer.request_id, "failed", error.message);
-      return { kind: "error", answer, text: `SQLite refused the statements: ${error.message}` };
+      return { kind: "error", answer, text: wordsFor(language).refused(error.message) };
     }
     const words = describe(steps, language);
     // An UPDATE's rows carry their values after it, so the preview shows "before → after".
@@ -86,7 +86,7 @@ export class Session {
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
       this.#feedback(answer.request_id, "failed", error.message);
-      return { kind: "error", answer, text: `Nothing was changed: SQLite refused the statements (${error.message})` };
+      return { kind: "error", answer, text: wordsFor(language).refused(error.message) };
     }
     this.#feedback(answer.request_id, "executed");
     return { kind: "changed", answer, words, rows, language, changed: changedIds(steps) };
@@ -108,7 +108,7 @@ export class Session {
       }
     } catch (error) {
       await this.#feedback(answer.request_id, "failed", error.message);
-      return { kind: "error", answer, text: `SQLite refused the query: ${error.message}` };
+      return { kind: "error", answer, text: wordsFor(language).refusedQuery(error.message) };
     }
     await this.#feedback(answer.request_id, "executed");
     if (answer.intent !== "summary") return { kind: "rows", answer, rows, language };
@@ -150,7 +150,7 @@ export class Session {
     try {
       undone = this.db.undoLast();
     } catch (error) {
-      return { kind: "error", text: `Undo failed: ${error.message}` };
+      return { kind: "error", text: this.#words().undoFailed(error.message) };
     }
     if (!undone) return { kind: "message", text: this.#words().nothingToUndo };
     this.#feedback(undone.requestId, "undone");

@@ -36,6 +36,9 @@ const EN = {
   clearAsk: "Delete every plan in this browser, and the undo stack with them? This cannot be undone.",
   replaceAsk: "Replace every plan in this browser with the demo plans? This cannot be undone.",
   heldDropped: "The plans changed while a command waited for confirmation: it was not run. Send it again.",
+  refused: (why) => `Nothing was changed: SQLite refused the statements (${why})`,
+  refusedQuery: (why) => `SQLite refused the query: ${why}`,
+  undoFailed: (why) => `Undo failed: ${why}`,
 };
 
 const KO = {
@@ -64,6 +67,9 @@ const KO = {
   clearAsk: "이 브라우저의 계획을 모두 지울까요? 되돌리기 목록도 함께 지워지며 되돌릴 수 없습니다.",
   replaceAsk: "이 브라우저의 계획을 모두 데모 계획으로 바꿀까요? 되돌릴 수 없습니다.",
   heldDropped: "확인을 기다리는 동안 계획이 바뀌어 그 명령은 실행하지 않았습니다. 다시 보내세요.",
+  refused: (why) => `아무것도 바뀌지 않았습니다: SQLite가 문장을 거부했습니다 (${why})`,
+  refusedQuery: (why) => `SQLite가 조회를 거부했습니다: ${why}`,
+  undoFailed: (why) => `되돌리지 못했습니다: ${why}`,
 };
 
 const WEEKDAYS_KO = ["일", "월", "화", "수", "목", "금", "토"];

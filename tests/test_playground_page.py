@@ -4,7 +4,7 @@ with no key and no plans, and a preview of changed rows that fits the narrow ans
 from typing import Any
 
 from app.settings import Settings
-from tests.browser import NOW, command, new_key, screenshot
+from tests.browser import HOMEWORK, NOW, command, new_key, screenshot
 
 # The fixtures browser, local_service and page.
 pytest_plugins = ["tests.browser_fixtures"]
@@ -92,7 +92,11 @@ def test_the_preview_names_categories_and_shows_before_and_after(page: Any) -> N
     expect(first.locator("td.done")).to_have_text("✓")
     # It fits the answer panel: nothing scrolls sideways.
     assert page.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth", preview.element_handle())
+    # The plans it would delete are marked in the week until the person decides.
+    expect(page.locator("#plans .plan.pending .title")).to_have_text(HOMEWORK)
+    screenshot(page, "playground-pending-preview")
     page.click("#cancel")
+    expect(page.locator("#plans .plan.pending")).to_have_count(0)
 
     command(page, "데이터베이스 과제 금요일 오후 6시로 미뤄줘")
     page.click("#answer details.preview summary")

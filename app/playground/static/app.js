@@ -48,6 +48,8 @@ function pinned() {
 let db;
 let session;
 let changed = null;
+// The plans a command waiting for confirmation would change, marked in the views until it runs or is dropped.
+let pending = null;
 // Days the view is moved from today by the ‹ › buttons (0: the week or month holding today).
 let shift = 0;
 
@@ -88,6 +90,7 @@ function refresh() {
     today,
     focus,
     changed,
+    pending,
     onToggle: (plan, done) => byHand(plan.title, (t) => db.setComplete(t.handDone(plan.title, done), plan.id, done)),
     onPick: (date) => {
       // A day of the month view opens in the day view (whole days between it and today).
@@ -135,6 +138,13 @@ function dropHeld() {
   if (dropped) show(dropped);
 }
 
+/** The ids of rows by table: { TODO: Set, SCHEDULE: Set, CATEGORY: Set }. */
+function idsOf(rows) {
+  const ids = { TODO: new Set(), SCHEDULE: new Set(), CATEGORY: new Set() };
+  for (const row of rows) ids[row.table]?.add(row.id);
+  return ids;
+}
+
 function show(outcome) {
   renderOutcome($("answer"), outcome, {
     onConfirm: () => show(session.confirm()),
@@ -144,6 +154,7 @@ function show(outcome) {
   $("answer").dataset.kind = outcome.kind;
   delete $("answer").dataset.code;
   changed = outcome.changed ?? null;
+  pending = outcome.kind === "pending" ? idsOf(outcome.rows) : null;
   // Back to the period holding today, where a command's changes usually are.
   if (changed) shift = 0;
   refresh();

@@ -18,7 +18,9 @@ function plansByDay(db) {
 
 function item(plan, ctx, compact) {
   const changed = ctx.changed?.[plan.table]?.has(plan.id);
-  const classes = ["plan", plan.table.toLowerCase(), changed ? "changed" : "", plan.complete ? "done" : ""].join(" ");
+  const pending = ctx.pending?.[plan.table]?.has(plan.id);
+  const state = [changed ? "changed" : "", pending ? "pending" : "", plan.complete ? "done" : ""];
+  const classes = ["plan", plan.table.toLowerCase(), ...state].filter(Boolean).join(" ");
   const attrs = {
     class: classes,
     "data-id": plan.id,

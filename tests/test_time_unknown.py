@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.local.timeexpr import parse_time
+from app.local.time import parse_time
 from tests.time_tables import NOW, Case, check
 
 # Time words that are not understood, or readings that conflict: `unknown` must be non-empty.

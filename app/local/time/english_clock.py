@@ -2,11 +2,11 @@
 
 import re
 
-from app.local.time_amounts import is_article_amount, parse_en_amount
-from app.local.time_calendar import Duration
-from app.local.time_clocks import make_clock, range_pieces
-from app.local.time_lexicon import EN_DAY_PARTS, EN_NUMBERS, EN_SHIFT_WORDS
-from app.local.time_pieces import Clock, Context, Kind, Piece, number, piece, unknown
+from app.local.time.amounts import is_article_amount, parse_en_amount
+from app.local.time.clock import make_clock, range_pieces
+from app.local.time.days import Duration
+from app.local.time.pieces import Clock, Context, Kind, Piece, number, piece, unknown
+from app.local.time.words import EN_DAY_PARTS, EN_NUMBERS, EN_SHIFT_WORDS
 
 _WORD = re.compile(r"[a-z]+")
 # Direction words that belong to a shift amount (push it back 30 minutes, 2 hours earlier).

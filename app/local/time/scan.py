@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.local.time_lexicon import EN_PREPOSITIONS, alternation
-from app.local.time_pieces import Context, Handler, Kind, Piece
-from app.local.time_rules_en import EN_RULES
-from app.local.time_rules_ko import KO_RULES
-from app.local.time_rules_named import NAMED_RULES
+from app.local.time.english import EN_RULES
+from app.local.time.korean import KO_RULES
+from app.local.time.named import NAMED_RULES
+from app.local.time.pieces import Context, Handler, Kind, Piece
+from app.local.time.words import EN_PREPOSITIONS, alternation
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from app.local.time_calendar import Duration
-from app.local.time_pieces import Kind, Piece
+from app.local.time.days import Duration
+from app.local.time.pieces import Kind, Piece
 
 Occurrence = tuple[datetime, datetime | None]
 _JOINERS = frozenset({",", "~", "-", "–", "—", "∼", "〜"})

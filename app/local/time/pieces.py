@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from app.local.time_calendar import Duration
-from app.local.time_lexicon import KO_PARTICLE_MARKERS
+from app.local.time.days import Duration
+from app.local.time.words import KO_PARTICLE_MARKERS
 
 
 class Kind(enum.Enum):

@@ -1,19 +1,17 @@
-"""Time-expression resolver of the local engine: Korean/English time words → resolved times."""
+"""The one parse type of a command's times (TimeParse) and parse_time, the entry of the passes."""
 
 # parse_time(text, now) finds every time expression in a command and resolves it by the spec's
 # "Time" rules (shared/spec/conversion-rules.md). What it finds but cannot resolve with confidence
 # lands in `unknown`, and the caller declines: a wrong date is worse than no answer. The rules are
-# in time_rules_ko / time_rules_en (a regex and a handler each) and time_lexicon (word tables);
-# time_scan picks the matches and time_resolve combines them.
+# in korean.py / english.py / named.py (a regex and a handler each) and words.py (word tables);
+# scan.py picks the matches and resolve.py combines them.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from app.local.time_calendar import END_OF_DAY, Duration
-from app.local.time_resolve import resolve
-from app.local.time_scan import scan
-
-__all__ = ["Duration", "TimeParse", "parse_time", "remove_spans"]
+from app.local.time.days import END_OF_DAY, Duration
+from app.local.time.resolve import resolve
+from app.local.time.scan import scan
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from app.local.time_lexicon import EN_MOVE_VERBS
-from app.local.time_pieces import Kind, Piece
+from app.local.time.pieces import Kind, Piece
+from app.local.time.words import EN_MOVE_VERBS
 
 _JOINED = re.compile(r"[\s,]*")
 _DASH = re.compile(r"\s*[~∼〜\-–—]\s*")

@@ -2,9 +2,9 @@
 
 import re
 
-from app.local.time_amounts import sino_number
-from app.local.time_lexicon import KO_MERIDIEM_HOURS, KO_NATIVE_NUMBERS
-from app.local.time_pieces import Clock, Context, Kind, Piece, number, piece, unknown
+from app.local.time.amounts import sino_number
+from app.local.time.pieces import Clock, Context, Kind, Piece, number, piece, unknown
+from app.local.time.words import KO_MERIDIEM_HOURS, KO_NATIVE_NUMBERS
 
 # English am/pm read through the Korean tables: am = 오전, pm = 오후.
 MERIDIEM_TABLES = {**KO_MERIDIEM_HOURS, "am": KO_MERIDIEM_HOURS["오전"], "pm": KO_MERIDIEM_HOURS["오후"]}

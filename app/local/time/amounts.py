@@ -2,21 +2,21 @@
 
 import re
 
-from app.local.time_calendar import Duration
-from app.local.time_lexicon import (
+from app.local.time.days import Duration
+from app.local.time.pieces import number
+from app.local.time.words import (
     EN_NUMBERS,
     KO_NATIVE_DAYS,
     KO_NATIVE_NUMBERS,
     KO_SINO_DIGITS,
     alternation,
 )
-from app.local.time_pieces import number
 
 KO_NATIVE = alternation(KO_NATIVE_NUMBERS)
 KO_SINO_TENS = r"[이삼사오]?십[일이삼사오육칠팔구]?"
 _KO_NATIVE_DAY_WORDS = alternation(KO_NATIVE_DAYS)
 
-# One amount, no capture groups: embedded in the rules of time_rules_ko.
+# One amount, no capture groups: embedded in the rules of korean.py.
 KO_AMOUNT = (
     rf"(?:(?:\d{{1,3}}|{KO_NATIVE})\s*시간(?:\s*반|\s*\d{{1,2}}\s*분)?"
     rf"|(?:\d{{1,4}}|{KO_SINO_TENS})\s*분"
@@ -71,7 +71,7 @@ def parse_ko_amount(text: str) -> Duration | None:
 _EN_COUNT = rf"(?:\d{{1,4}}|{alternation(EN_NUMBERS)})"
 _EN_UNIT = r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
 
-# One amount, no capture groups: embedded in the rules of time_rules_en.
+# One amount, no capture groups: embedded in the rules of english.py.
 EN_AMOUNT = (
     rf"(?:half\s+an?\s+hour|{_EN_COUNT}\s*-?\s*{_EN_UNIT}"
     r"(?:\s+and\s+(?:a\s+half|\d{1,2}\s+minutes?))?)"

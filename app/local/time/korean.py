@@ -3,8 +3,9 @@
 import re
 from datetime import date, timedelta
 
-from app.local.time_amounts import KO_AMOUNT, KO_NATIVE, KO_SINO_TENS, sino_number
-from app.local.time_calendar import (
+from app.local.time.amounts import KO_AMOUNT, KO_NATIVE, KO_SINO_TENS, sino_number
+from app.local.time.clock import ko_clock, ko_clock_range
+from app.local.time.days import (
     month_range,
     month_range_from,
     valid_date,
@@ -13,8 +14,9 @@ from app.local.time_calendar import (
     weekday_on_or_after,
     weekend_range,
 )
-from app.local.time_clocks import ko_clock, ko_clock_range
-from app.local.time_lexicon import (
+from app.local.time.korean_amounts import anchor_day, bare_amount, relative_amount, vague
+from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown
+from app.local.time.words import (
     KO_MERIDIEM_HOURS,
     KO_PARTICLES,
     KO_PERIOD_VAGUE_SUFFIXES,
@@ -24,8 +26,6 @@ from app.local.time_lexicon import (
     KO_WEEKDAYS,
     alternation,
 )
-from app.local.time_pieces import Context, Handler, Kind, Piece, piece, unknown
-from app.local.time_rules_ko_amounts import anchor_day, bare_amount, relative_amount, vague
 
 MERIDIEM = alternation(KO_MERIDIEM_HOURS)
 _DAY_ENDINGS = r"(?<=오늘|내일|모레|글피|어제|그제|저께|요일)"

@@ -2,8 +2,8 @@
 
 import re
 
-from app.local.time_draft import Conflict, Draft, describe, of_kind
-from app.local.time_pieces import Kind, Piece
+from app.local.time.draft import Conflict, Draft, describe, of_kind
+from app.local.time.pieces import Kind, Piece
 
 _BETWEEN_QUOTE_AND_ANCHOR = frozenset({"", "의"})
 _EN_LEADING_ARTICLE = re.compile(r"^(?:the|my)\s+", re.IGNORECASE)

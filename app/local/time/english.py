@@ -3,8 +3,8 @@
 import re
 from datetime import date, timedelta
 
-from app.local.time_amounts import EN_AMOUNT
-from app.local.time_calendar import (
+from app.local.time.amounts import EN_AMOUNT
+from app.local.time.days import (
     month_range,
     valid_date,
     week_range,
@@ -12,7 +12,19 @@ from app.local.time_calendar import (
     weekday_on_or_after,
     weekend_range,
 )
-from app.local.time_lexicon import (
+from app.local.time.english_clock import (
+    amount,
+    anchor,
+    clock_ampm,
+    clock_hour,
+    clock_range,
+    noon,
+    part,
+    relative,
+    vague,
+)
+from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown
+from app.local.time.words import (
     EN_DAY_PARTS,
     EN_MONTHS,
     EN_NUMBERS,
@@ -23,18 +35,6 @@ from app.local.time_lexicon import (
     KO_PARTICLES,
     KO_WEEKDAYS,
     alternation,
-)
-from app.local.time_pieces import Context, Handler, Kind, Piece, piece, unknown
-from app.local.time_rules_en_clock import (
-    amount,
-    anchor,
-    clock_ampm,
-    clock_hour,
-    clock_range,
-    noon,
-    part,
-    relative,
-    vague,
 )
 
 WEEKDAY_NAMES = {**EN_WEEKDAYS, **EN_WEEKDAY_ABBREVIATIONS}

@@ -2,10 +2,10 @@
 
 import re
 
-from app.local.time_amounts import parse_ko_amount
-from app.local.time_calendar import Duration
-from app.local.time_lexicon import KO_SHIFT_WORDS
-from app.local.time_pieces import Context, Kind, Piece, piece, unknown
+from app.local.time.amounts import parse_ko_amount
+from app.local.time.days import Duration
+from app.local.time.pieces import Context, Kind, Piece, piece, unknown
+from app.local.time.words import KO_SHIFT_WORDS
 
 
 def relative_amount(m: re.Match[str], ctx: Context) -> list[Piece]:

@@ -2,13 +2,13 @@
 
 from datetime import date, datetime
 
-from app.local.time_calendar import day_bounds, days_between, month_range
-from app.local.time_draft import Conflict, Draft, Occurrence, describe, merge_spans, of_kind
-from app.local.time_extras import resolve_amounts, resolve_anchor
-from app.local.time_moments import clock_range, interval, narrowest, next_occurrence, on_day, start_of
-from app.local.time_pieces import Clock, Kind, Piece
-from app.local.time_roles import Roles, attach_parts, destination_count, find_roles
-from app.local.time_scan import Scan
+from app.local.time.days import day_bounds, days_between, month_range
+from app.local.time.draft import Conflict, Draft, Occurrence, describe, merge_spans, of_kind
+from app.local.time.moments import clock_range, interval, narrowest, next_occurrence, on_day, start_of
+from app.local.time.offsets import resolve_amounts, resolve_anchor
+from app.local.time.pieces import Clock, Kind, Piece
+from app.local.time.roles import Roles, attach_parts, destination_count, find_roles
+from app.local.time.scan import Scan
 
 Span = tuple[date, date]
 

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TypedDict, Unpack
 
 from app.local.time.days import Duration
 from app.local.time.words import KO_PARTICLE_MARKERS
@@ -95,16 +96,31 @@ class Context:
 Handler = Callable[[re.Match[str], Context], list[Piece]]
 
 
-def piece(kind: Kind, match: re.Match[str], **fields: object) -> list[Piece]:
+class Meaning(TypedDict, total=False):
+    """The meaning fields of a Piece a handler may give, so mypy checks each name and type."""
+
+    day: date | None
+    dom: int | None
+    period: tuple[date, date] | None
+    clock: Clock | None
+    weekdays: tuple[int, ...]
+    daily: bool
+    moment: datetime | None
+    amount: Duration | None
+    role: str
+    sign: int
+    meridiem: str
+    plan_days: tuple[date, ...]
+    deadline: bool
+
+
+def piece(kind: Kind, match: re.Match[str], **meaning: Unpack[Meaning]) -> list[Piece]:
     """A one-piece answer for `match`; its trailing particle (if any) sets the marker."""
     groups = match.groupdict()
     if groups.get("vague"):
         return unknown(match)
-    particle = groups.get("particle") or ""
-    found = Piece(kind, match.start(), match.end(), match.group(0), KO_PARTICLE_MARKERS.get(particle, ""))
-    for name, value in fields.items():
-        setattr(found, name, value)
-    return [found]
+    marker = KO_PARTICLE_MARKERS.get(groups.get("particle") or "", "")
+    return [Piece(kind, match.start(), match.end(), match.group(0), marker, **meaning)]
 
 
 def unknown(match: re.Match[str], note: str = "") -> list[Piece]:

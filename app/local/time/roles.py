@@ -1,7 +1,7 @@
 """Roles of the pieces in a command: phrases, meridiem words, the range, the move destination."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.local.time.pieces import Kind, Piece
 from app.local.time.words import EN_MOVE_VERBS
@@ -28,20 +28,27 @@ def phrases(pieces: list[Piece], text: str) -> list[list[Piece]]:
     return runs
 
 
-def attach_parts(pieces: list[Piece], text: str, unknown: list[str]) -> list[Piece]:
-    """Give each part-of-day word (tonight, in the evening) to the clock of its phrase; drop it."""
+def attach_parts(pieces: list[Piece], text: str) -> tuple[list[Piece], list[str]]:
+    """Give each part-of-day word (tonight, in the evening) to the clock of its phrase; drop it.
+
+    Returns the pieces without the part words, and the words that fit no clock (for `unknown`).
+    """
+    read = list(pieces)  # new clock pieces replace the old at the same index; the input is kept
+    index = {id(found): position for position, found in enumerate(pieces)}
+    notes: list[str] = []
     for run in phrases(pieces, text):
         for part in (found for found in run if found.kind is Kind.PART):
-            clocks = [found for found in run if found.kind is Kind.CLOCK and found.clock is not None]
+            clocks = [index[id(found)] for found in run if found.kind is Kind.CLOCK and read[index[id(found)]].clock]
             if not clocks:
-                unknown.append(part.text)
-            for found in clocks:
+                notes.append(part.text)
+            for position in clocks:
+                found = read[position]
                 assert found.clock is not None
-                read = found.clock.with_meridiem(part.meridiem)
-                if read is None:
-                    unknown.append(f"{found.text} {part.text}")
-                found.clock = read
-    return [found for found in pieces if found.kind is not Kind.PART]
+                clock = found.clock.with_meridiem(part.meridiem)
+                if clock is None:
+                    notes.append(f"{found.text} {part.text}")
+                read[position] = replace(found, clock=clock)
+    return [found for found in read if found.kind is not Kind.PART], notes
 
 
 @dataclass(slots=True)

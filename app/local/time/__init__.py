@@ -1,7 +1,8 @@
 """Time expressions of the local engine: `parse_time` scans, assigns roles and resolves them."""
 
-# parse.py is the entry. The passes, in order: scan.py (rules of english.py, korean.py, named.py
-# → pieces.py) → roles.py (phrases, range, destination) → resolve.py (with moments.py,
+# parse.py is the entry. The passes, in order: scan.py (the rule tables of english.py,
+# korean.py and named.py, their clock and amount handlers in clock.py and amounts.py → the
+# pieces of pieces.py) → roles.py (phrases, range, destination) → resolve.py (with moments.py,
 # offsets.py, days.py). Every resolve pass takes and returns a TimeParse (result.py), the one
 # parse type. The rest of the engine imports only this package.
 

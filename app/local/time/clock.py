@@ -1,10 +1,10 @@
-"""Clock readings shared by the Korean and English rules: hours, minutes, meridiem words."""
+"""Clocks in both languages: hours, minutes, meridiem words, ranges (오후 3시 반, 3~5시, 3pm, at 7, noon, tonight)."""
 
 import re
 
 from app.local.time.amounts import sino_number
 from app.local.time.pieces import Clock, Context, Kind, Piece, number, piece, unknown
-from app.local.time.words import KO_MERIDIEM_HOURS, KO_NATIVE_NUMBERS
+from app.local.time.words import EN_DAY_PARTS, EN_NUMBERS, KO_MERIDIEM_HOURS, KO_NATIVE_NUMBERS
 
 # English am/pm read through the Korean tables: am = 오전, pm = 오후.
 MERIDIEM_TABLES = {**KO_MERIDIEM_HOURS, "am": KO_MERIDIEM_HOURS["오전"], "pm": KO_MERIDIEM_HOURS["오후"]}
@@ -58,3 +58,50 @@ def ko_clock_range(m: re.Match[str], ctx: Context) -> list[Piece]:
     inherited = m["mer"] if m["mer"] and second_hour >= first_hour else None
     second = make_clock(second_hour, _minute(m, "2"), m["mer2"] or inherited)
     return range_pieces(m, first, second)
+
+
+def _part_meridiem(m: re.Match[str]) -> str:
+    written = (m.groupdict().get("part") or "").lower()
+    return EN_DAY_PARTS[written.split()[-1]] if written else ""
+
+
+def _with_part(m: re.Match[str], clock: Clock | None) -> list[Piece]:
+    meridiem = _part_meridiem(m)
+    if clock is not None and meridiem:
+        clock = clock.with_meridiem(meridiem)
+    return unknown(m) if clock is None else piece(Kind.CLOCK, m, clock=clock)
+
+
+def en_clock_ampm(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """3pm, 3:30 p.m., 9am tonight."""
+    return _with_part(m, make_clock(int(m["h"]), int(m["m"] or 0), m["ap"].lower() + "m"))
+
+
+def en_clock_hour(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """at 7, 8 o'clock, at 8 in the evening: a bare hour unless a part of day says am/pm."""
+    return _with_part(m, make_clock(number(m["h"], EN_NUMBERS), 0))
+
+
+def en_noon(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """noon / midday = 12:00, midnight = 00:00."""
+    return piece(Kind.CLOCK, m, clock=Clock(0 if m["w"].lower() == "midnight" else 12))
+
+
+def en_clock_range(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """3-5pm, 9am-5pm, from 7 to 11pm, from 2 to 4: a bare end is read after the start by the resolver."""
+    second = make_clock(int(m["h2"]), int(m["m2"] or 0), m["ap2"].lower() + "m" if m["ap2"] else None)
+    meridiem = m["ap1"].lower() + "m" if m["ap1"] else None
+    found = range_pieces(m, make_clock(int(m["h1"]), int(m["m1"] or 0), meridiem), second)
+    if m.group(0).startswith("from"):
+        found[0].preposition = "from"  # "move it from 3 to 5" is a move, not a range
+    return found
+
+
+def en_part(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """this morning, in the evening, at night: a meridiem for the clock of the same phrase."""
+    pieces: list[Piece] = []
+    word = m.group(0).lower().split()
+    if word[0] == "this":  # this morning = today, in the morning
+        pieces.append(Piece(Kind.DAY, m.start(), m.start(), "", day=ctx.today))
+    pieces.append(Piece(Kind.PART, m.start(), m.end(), m.group(0), meridiem=EN_DAY_PARTS[word[-1]]))
+    return pieces

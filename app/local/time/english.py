@@ -3,7 +3,8 @@
 import re
 from datetime import date, timedelta
 
-from app.local.time.amounts import EN_AMOUNT
+from app.local.time.amounts import EN_AMOUNT, en_amount, en_anchor, en_relative
+from app.local.time.clock import en_clock_ampm, en_clock_hour, en_clock_range, en_noon, en_part
 from app.local.time.days import (
     month_range,
     valid_date,
@@ -12,18 +13,7 @@ from app.local.time.days import (
     weekday_on_or_after,
     weekend_range,
 )
-from app.local.time.english_clock import (
-    amount,
-    anchor,
-    clock_ampm,
-    clock_hour,
-    clock_range,
-    noon,
-    part,
-    relative,
-    vague,
-)
-from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown
+from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown, vague
 from app.local.time.words import (
     EN_DAY_PARTS,
     EN_MONTHS,
@@ -252,39 +242,39 @@ EN_RULES: list[tuple[str, str, Handler, tuple[str, ...]]] = [
         _month_period,
         _MONTH_TRIGGERS,
     ),
-    ("en_clock_range", _CLOCK_RANGE, clock_range, _AMPM_TRIGGERS),
-    ("en_from_range", _FROM_RANGE, clock_range, ("from", "betw")),
+    ("en_clock_range", _CLOCK_RANGE, en_clock_range, _AMPM_TRIGGERS),
+    ("en_from_range", _FROM_RANGE, en_clock_range, ("from", "betw")),
     (
         "en_clock_ampm",
         rf"(?<![\d:])(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?\s*{_AMPM}{PART}",
-        clock_ampm,
+        en_clock_ampm,
         _AMPM_TRIGGERS,
     ),
     (
         "en_clock_at",
         rf"\b(?:at|@)\s*(?P<h>\d{{1,2}})(?:\s*o['’]?clock)?\b{_AT_NOT_A_TIME}{PART}",
-        clock_hour,
+        en_clock_hour,
         ("=at", "@"),
     ),
     (
         "en_clock_oclock",
         rf"\b(?P<h>\d{{1,2}}|{alternation(EN_NUMBERS)})\s*o['’]?clock\b{PART}",
-        clock_hour,
+        en_clock_hour,
         ("cloc",),
     ),
-    ("en_noon", r"\b(?:12\s*)?(?P<w>noon|midday|midnight)\b", noon, ("noon", "midd", "midn")),
+    ("en_noon", r"\b(?:12\s*)?(?P<w>noon|midday|midnight)\b", en_noon, ("noon", "midd", "midn")),
     (
         "en_relative",
         rf"\bin\s+(?P<amt>{EN_AMOUNT})\b|(?<![\d.])\b(?P<amt2>{EN_AMOUNT})\s+(?:from\s+now|(?P<ago>ago))\b",
-        relative,
+        en_relative,
         _UNIT_TRIGGERS,
     ),
-    ("en_anchor", _ANCHOR, anchor, _UNIT_TRIGGERS),
-    ("en_amount", rf"(?<![\d.])\b(?P<amt>{EN_AMOUNT})\b", amount, _UNIT_TRIGGERS),
+    ("en_anchor", _ANCHOR, en_anchor, _UNIT_TRIGGERS),
+    ("en_amount", rf"(?<![\d.])\b(?P<amt>{EN_AMOUNT})\b", en_amount, _UNIT_TRIGGERS),
     (
         "en_part",
         r"\b(?:this\s+(?:morning|afternoon|evening)|in\s+the\s+(?:morning|afternoon|evening)|at\s+night)\b",
-        part,
+        en_part,
         ("morn", "afte", "even", "nigh"),
     ),
 ]

@@ -128,6 +128,11 @@ def unknown(match: re.Match[str], note: str = "") -> list[Piece]:
     return [Piece(Kind.UNKNOWN, match.start(), match.end(), note or match.group(0).strip())]
 
 
+def vague(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """Words naming a time the spec does not define (3시쯤, sometime next week): declined."""
+    return unknown(m)
+
+
 def number(token: str, words: dict[str, int]) -> int:
     """A digit string or a number word (세 → 3) as an int."""
     return int(token) if token.isdigit() else words[token.lower()]

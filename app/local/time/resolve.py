@@ -201,7 +201,7 @@ def _occurrence(now: datetime, day: date, clock: Clock | None, clocks: tuple[Clo
 def _resolve_pieces(text: str, now: datetime, pieces: list[Piece], scanned: Scan, parse: TimeParse) -> TimeParse:
     """The passes over the pieces: range, then recurrence or a single time, then amounts and anchor."""
     timed = [found for found in pieces if found.kind not in (Kind.AMOUNT, Kind.ANCHOR)]
-    roles = find_roles(timed, text)
+    timed, roles = find_roles(timed, text)
     if destination_count(timed, text, roles) > 1:
         raise Conflict("two destinations")
     parse = replace(parse, destination=roles.destination is not None)

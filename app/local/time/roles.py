@@ -80,15 +80,20 @@ def _find_range(pieces: list[Piece], text: str) -> tuple[int, int] | None:
     return None
 
 
-def find_roles(pieces: list[Piece], text: str) -> Roles:
-    """The range (부터…까지, from…to, A–B) and the destination (…로 옮겨, to Thursday)."""
+def find_roles(pieces: list[Piece], text: str) -> tuple[list[Piece], Roles]:
+    """The range (부터…까지, from…to, A–B) and the destination (…로 옮겨, to Thursday).
+
+    Returns the pieces with the markers a move re-reads ("from Monday to Thursday": the end is the
+    destination, the start no longer a range start), and the roles as indexes into them.
+    """
     roles = Roles()
     found_range = _find_range(pieces, text)
     if found_range is not None:
         start, end = found_range
         moving = pieces[end].marker == "to" or pieces[start].preposition == "from"
         if moving and _MOVE_VERB.search(text):  # "move it from Monday to Thursday": not a range
-            pieces[start].marker, pieces[end].marker = "", "to"
+            pieces = list(pieces)
+            pieces[start], pieces[end] = replace(pieces[start], marker=""), replace(pieces[end], marker="to")
         else:
             roles.range_start, roles.range_end = start, end
     destination_marks = [
@@ -100,7 +105,7 @@ def find_roles(pieces: list[Piece], text: str) -> Roles:
         runs = phrases(pieces, text)
         chosen = {id(run[0]) for run in runs for found in run if pieces.index(found) in destination_marks}
         roles.destination = [pieces.index(found) for run in runs if id(run[0]) in chosen for found in run]
-    return roles
+    return pieces, roles
 
 
 def destination_count(pieces: list[Piece], text: str, roles: Roles) -> int:

@@ -1,6 +1,7 @@
 """Amounts of time in both languages and their rules: from now, shifts, lengths, anchors (하루 미뤄, in 2 hours)."""
 
 import re
+from dataclasses import replace
 
 from app.local.time.days import Duration
 from app.local.time.pieces import Context, Kind, Piece, number, piece, unknown
@@ -208,6 +209,5 @@ def en_amount(m: re.Match[str], ctx: Context) -> list[Piece]:
     found = piece(Kind.AMOUNT, m, amount=written, role="shift", sign=stated.pop() if len(stated) == 1 else 0)
     before_word = _DIRECTION_BEFORE.search(m.string, max(0, m.start() - 16), m.start())
     after_word = _DIRECTION_AFTER.match(m.string, m.end())
-    found[0].start = before_word.start() if before_word else m.start()
-    found[0].end = after_word.end() if after_word else m.end()
-    return found
+    start = before_word.start() if before_word else m.start()
+    return [replace(found[0], start=start, end=after_word.end() if after_word else m.end())]

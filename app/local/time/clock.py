@@ -1,6 +1,7 @@
 """Clocks in both languages: hours, minutes, meridiem words, ranges (오후 3시 반, 3~5시, 3pm, at 7, noon, tonight)."""
 
 import re
+from dataclasses import replace
 
 from app.local.time.amounts import sino_number
 from app.local.time.pieces import Clock, Context, Kind, Piece, number, piece, unknown
@@ -93,7 +94,7 @@ def en_clock_range(m: re.Match[str], ctx: Context) -> list[Piece]:
     meridiem = m["ap1"].lower() + "m" if m["ap1"] else None
     found = range_pieces(m, make_clock(int(m["h1"]), int(m["m1"] or 0), meridiem), second)
     if m.group(0).startswith("from"):
-        found[0].preposition = "from"  # "move it from 3 to 5" is a move, not a range
+        found[0] = replace(found[0], preposition="from")  # "move it from 3 to 5" is a move, not a range
     return found
 
 

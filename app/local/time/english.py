@@ -1,6 +1,7 @@
 """English time rules (days, dates, weeks, months) and the table of every English rule."""
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from app.local.time.amounts import EN_AMOUNT, en_amount, en_anchor, en_relative
@@ -46,7 +47,7 @@ def _relative_day(m: re.Match[str], ctx: Context) -> list[Piece]:
     day = piece(Kind.DAY, m, day=ctx.today + timedelta(days=EN_RELATIVE_DAYS[word]))
     day_part = m["part"] or ("tonight" if word == "tonight" else "")
     if day_part:  # the meridiem waits for a clock in the same phrase; alone it declines
-        day[0].end = m.start() + len(m["w"]) if m["part"] else m.end()
+        day[0] = replace(day[0], end=m.start() + len(m["w"]) if m["part"] else m.end())
         day.append(Piece(Kind.PART, day[0].end, m.end(), day_part, meridiem=EN_DAY_PARTS[day_part.lower()]))
     return day
 

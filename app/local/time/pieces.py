@@ -53,9 +53,12 @@ class Clock:
         return Clock(self.hour + 12 if meridiem == "pm" else self.hour, self.minute)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Piece:
     """One time expression found in the text; `start:end` includes its particles and prepositions."""
+
+    # Frozen: a pass that re-reads a piece returns a new one (dataclasses.replace), so no pass
+    # changes what an earlier one handed it.
 
     kind: Kind
     start: int

@@ -29,10 +29,8 @@ def phrases(pieces: list[Piece], text: str) -> list[list[Piece]]:
 
 
 def attach_parts(pieces: list[Piece], text: str) -> tuple[list[Piece], list[str]]:
-    """Give each part-of-day word (tonight, in the evening) to the clock of its phrase; drop it.
-
-    Returns the pieces without the part words, and the words that fit no clock (for `unknown`).
-    """
+    """The pieces with each part-of-day word (tonight) given to its phrase's clock, and the misfits."""
+    # The misfits (a part word with no clock, a clock it contradicts) go to `unknown`.
     read = list(pieces)  # new clock pieces replace the old at the same index; the input is kept
     index = {id(found): position for position, found in enumerate(pieces)}
     notes: list[str] = []
@@ -81,11 +79,9 @@ def _find_range(pieces: list[Piece], text: str) -> tuple[int, int] | None:
 
 
 def find_roles(pieces: list[Piece], text: str) -> tuple[list[Piece], Roles]:
-    """The range (부터…까지, from…to, A–B) and the destination (…로 옮겨, to Thursday).
-
-    Returns the pieces with the markers a move re-reads ("from Monday to Thursday": the end is the
-    destination, the start no longer a range start), and the roles as indexes into them.
-    """
+    """The range (부터…까지, from…to, A–B) and the destination (…로 옮겨, to Thursday), with the pieces."""
+    # The pieces come back because a move re-reads two markers ("from Monday to Thursday": the
+    # end is the destination, the start no longer a range start); the roles index into them.
     roles = Roles()
     found_range = _find_range(pieces, text)
     if found_range is not None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.local.timeexpr import parse_time
+from app.local.time import parse_time
 from tests.shared_data import SHARED, require_shared
 from tests.test_local_devset import _check
 

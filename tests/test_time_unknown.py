@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.local.timeexpr import parse_time
+from app.local.time import parse_time
 from tests.time_tables import NOW, Case, check
 
 # Time words that are not understood, or readings that conflict: `unknown` must be non-empty.
@@ -137,3 +137,16 @@ def test_declines(now: str, text: str) -> None:
 )
 def test_titles_untouched(now: str, text: str, expected: dict[str, object]) -> None:
     check(now, text, {"title": text, "moment": None, "period": None, "shift": None, **expected})
+
+
+# Conflicts found after a pass has resolved part of the command (a date range, then a clock after
+# it; a day, then a second clock): the parse keeps its spans and reasons, nothing half-resolved.
+@pytest.mark.parametrize(
+    ("now", "text"),
+    [("A", "금요일부터 일요일까지 3시에 회의"), ("A", "tonight at 7 and 9am"), ("A", "내일 3시 5시 회의")],
+)
+def test_a_conflict_keeps_no_half_resolved_time(now: str, text: str) -> None:
+    parsed = parse_time(text, NOW[now])
+    assert parsed.unknown and parsed.spans, parsed
+    resolved = (parsed.day, parsed.end_day, parsed.clock, parsed.moment, parsed.period, parsed.condition_period)
+    assert resolved == (None,) * 6, parsed

@@ -1,4 +1,4 @@
-"""The public API of app.local.timeexpr: spans, Duration, anchors, robustness and the devset's times."""
+"""The public API of app.local.time: spans, Duration, anchors, robustness and the devset's times."""
 
 import json
 import re
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.local.timeexpr import Duration, TimeParse, parse_time, remove_spans
+from app.local.time import Duration, TimeParse, parse_time, remove_spans
 from tests.shared_data import DEVSET, require_shared
 from tests.time_tables import NOW
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from app.local.timeexpr import Duration, TimeParse, parse_time, remove_spans
+from app.local.time import Duration, TimeParse, parse_time, remove_spans
 
 # Reference moments the tables resolve against (weekday in the comment).
 NOW = {

@@ -10,7 +10,7 @@ from app.local.records import Records
 from app.schemas import Intent
 
 if TYPE_CHECKING:
-    from app.local.timeexpr import TimeParse
+    from app.local.time import TimeParse
 
 
 class Decline(Exception):

@@ -13,7 +13,7 @@ from app.local.moves import handle_update
 from app.local.newplan import handle_insert
 from app.local.reads import handle_read
 from app.local.records import records_of
-from app.local.timeexpr import parse_time
+from app.local.time import parse_time
 from app.local.typed import reshape
 from app.local.writes import handle_completion, handle_convert, handle_delete, handle_recategorize, handle_rename
 from app.schemas import SqlRequest

@@ -3,8 +3,17 @@
 import re
 from datetime import date, timedelta
 
-from app.local.time_amounts import KO_AMOUNT, KO_NATIVE, KO_SINO_TENS, sino_number
-from app.local.time_calendar import (
+from app.local.time.amounts import (
+    KO_AMOUNT,
+    KO_NATIVE,
+    KO_SINO_TENS,
+    ko_anchor_day,
+    ko_bare_amount,
+    ko_relative_amount,
+    sino_number,
+)
+from app.local.time.clock import ko_clock, ko_clock_range
+from app.local.time.days import (
     month_range,
     month_range_from,
     valid_date,
@@ -13,8 +22,8 @@ from app.local.time_calendar import (
     weekday_on_or_after,
     weekend_range,
 )
-from app.local.time_clocks import ko_clock, ko_clock_range
-from app.local.time_lexicon import (
+from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown, vague
+from app.local.time.words import (
     KO_MERIDIEM_HOURS,
     KO_PARTICLES,
     KO_PERIOD_VAGUE_SUFFIXES,
@@ -24,8 +33,6 @@ from app.local.time_lexicon import (
     KO_WEEKDAYS,
     alternation,
 )
-from app.local.time_pieces import Context, Handler, Kind, Piece, piece, unknown
-from app.local.time_rules_ko_amounts import anchor_day, bare_amount, relative_amount, vague
 
 MERIDIEM = alternation(KO_MERIDIEM_HOURS)
 _DAY_ENDINGS = r"(?<=오늘|내일|모레|글피|어제|그제|저께|요일)"
@@ -227,16 +234,16 @@ KO_RULES: list[tuple[str, str, Handler, str]] = [
         "ko_relative_amount",
         rf"(?:(?P<boda>보다)\s*|(?<![\d가-힣.]))(?P<amt>{KO_AMOUNT})\s*(?P<dir>뒤|후|전|먼저|일찍|늦게|앞)"
         rf"(?P<particle>에는|에|으로|로|부터|까지)?{_THING}{RB}",
-        relative_amount,
+        ko_relative_amount,
         "뒤후전먼찍늦앞",
     ),
     (
         "ko_amount",
         rf"(?<![\d가-힣.])(?P<amt>{KO_AMOUNT}){_APPROX}(?P<length>\s*동안|간)?(?:씩|만큼|더|만|을|를|이|가|은|는|의)?{RB}",
-        bare_amount,
+        ko_bare_amount,
         "간분일주달월년루틀흘새레름",
     ),
-    ("ko_anchor_day", rf"(?<![가-힣]){_ANCHOR_DAY}{TAIL}", anchor_day, "날"),
+    ("ko_anchor_day", rf"(?<![가-힣]){_ANCHOR_DAY}{TAIL}", ko_anchor_day, "날"),
     (
         "ko_clock_range",
         rf"{LB_NUMBER}{_MERIDIEM_WORD}(?P<h1>\d{{1,2}})(?:{_RANGE_END.format(n=1)})?\s*[~∼〜\-–]\s*"

@@ -1,10 +1,12 @@
 """English time rules (days, dates, weeks, months) and the table of every English rule."""
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
-from app.local.time_amounts import EN_AMOUNT
-from app.local.time_calendar import (
+from app.local.time.amounts import EN_AMOUNT, en_amount, en_anchor, en_relative
+from app.local.time.clock import en_clock_ampm, en_clock_hour, en_clock_range, en_noon, en_part
+from app.local.time.days import (
     month_range,
     valid_date,
     week_range,
@@ -12,7 +14,8 @@ from app.local.time_calendar import (
     weekday_on_or_after,
     weekend_range,
 )
-from app.local.time_lexicon import (
+from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown, vague
+from app.local.time.words import (
     EN_DAY_PARTS,
     EN_MONTHS,
     EN_NUMBERS,
@@ -23,18 +26,6 @@ from app.local.time_lexicon import (
     KO_PARTICLES,
     KO_WEEKDAYS,
     alternation,
-)
-from app.local.time_pieces import Context, Handler, Kind, Piece, piece, unknown
-from app.local.time_rules_en_clock import (
-    amount,
-    anchor,
-    clock_ampm,
-    clock_hour,
-    clock_range,
-    noon,
-    part,
-    relative,
-    vague,
 )
 
 WEEKDAY_NAMES = {**EN_WEEKDAYS, **EN_WEEKDAY_ABBREVIATIONS}
@@ -56,7 +47,7 @@ def _relative_day(m: re.Match[str], ctx: Context) -> list[Piece]:
     day = piece(Kind.DAY, m, day=ctx.today + timedelta(days=EN_RELATIVE_DAYS[word]))
     day_part = m["part"] or ("tonight" if word == "tonight" else "")
     if day_part:  # the meridiem waits for a clock in the same phrase; alone it declines
-        day[0].end = m.start() + len(m["w"]) if m["part"] else m.end()
+        day[0] = replace(day[0], end=m.start() + len(m["w"]) if m["part"] else m.end())
         day.append(Piece(Kind.PART, day[0].end, m.end(), day_part, meridiem=EN_DAY_PARTS[day_part.lower()]))
     return day
 
@@ -252,39 +243,39 @@ EN_RULES: list[tuple[str, str, Handler, tuple[str, ...]]] = [
         _month_period,
         _MONTH_TRIGGERS,
     ),
-    ("en_clock_range", _CLOCK_RANGE, clock_range, _AMPM_TRIGGERS),
-    ("en_from_range", _FROM_RANGE, clock_range, ("from", "betw")),
+    ("en_clock_range", _CLOCK_RANGE, en_clock_range, _AMPM_TRIGGERS),
+    ("en_from_range", _FROM_RANGE, en_clock_range, ("from", "betw")),
     (
         "en_clock_ampm",
         rf"(?<![\d:])(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?\s*{_AMPM}{PART}",
-        clock_ampm,
+        en_clock_ampm,
         _AMPM_TRIGGERS,
     ),
     (
         "en_clock_at",
         rf"\b(?:at|@)\s*(?P<h>\d{{1,2}})(?:\s*o['’]?clock)?\b{_AT_NOT_A_TIME}{PART}",
-        clock_hour,
+        en_clock_hour,
         ("=at", "@"),
     ),
     (
         "en_clock_oclock",
         rf"\b(?P<h>\d{{1,2}}|{alternation(EN_NUMBERS)})\s*o['’]?clock\b{PART}",
-        clock_hour,
+        en_clock_hour,
         ("cloc",),
     ),
-    ("en_noon", r"\b(?:12\s*)?(?P<w>noon|midday|midnight)\b", noon, ("noon", "midd", "midn")),
+    ("en_noon", r"\b(?:12\s*)?(?P<w>noon|midday|midnight)\b", en_noon, ("noon", "midd", "midn")),
     (
         "en_relative",
         rf"\bin\s+(?P<amt>{EN_AMOUNT})\b|(?<![\d.])\b(?P<amt2>{EN_AMOUNT})\s+(?:from\s+now|(?P<ago>ago))\b",
-        relative,
+        en_relative,
         _UNIT_TRIGGERS,
     ),
-    ("en_anchor", _ANCHOR, anchor, _UNIT_TRIGGERS),
-    ("en_amount", rf"(?<![\d.])\b(?P<amt>{EN_AMOUNT})\b", amount, _UNIT_TRIGGERS),
+    ("en_anchor", _ANCHOR, en_anchor, _UNIT_TRIGGERS),
+    ("en_amount", rf"(?<![\d.])\b(?P<amt>{EN_AMOUNT})\b", en_amount, _UNIT_TRIGGERS),
     (
         "en_part",
         r"\b(?:this\s+(?:morning|afternoon|evening)|in\s+the\s+(?:morning|afternoon|evening)|at\s+night)\b",
-        part,
+        en_part,
         ("morn", "afte", "even", "nigh"),
     ),
 ]

@@ -5,9 +5,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TypedDict, Unpack
 
-from app.local.time_calendar import Duration
-from app.local.time_lexicon import KO_PARTICLE_MARKERS
+from app.local.time.days import Duration
+from app.local.time.words import KO_PARTICLE_MARKERS
 
 
 class Kind(enum.Enum):
@@ -52,9 +53,12 @@ class Clock:
         return Clock(self.hour + 12 if meridiem == "pm" else self.hour, self.minute)
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class Piece:
     """One time expression found in the text; `start:end` includes its particles and prepositions."""
+
+    # Frozen: a pass that re-reads a piece returns a new one (dataclasses.replace), so no pass
+    # changes what an earlier one handed it.
 
     kind: Kind
     start: int
@@ -95,21 +99,41 @@ class Context:
 Handler = Callable[[re.Match[str], Context], list[Piece]]
 
 
-def piece(kind: Kind, match: re.Match[str], **fields: object) -> list[Piece]:
+class Meaning(TypedDict, total=False):
+    """The meaning fields of a Piece a handler may give, so mypy checks each name and type."""
+
+    day: date | None
+    dom: int | None
+    period: tuple[date, date] | None
+    clock: Clock | None
+    weekdays: tuple[int, ...]
+    daily: bool
+    moment: datetime | None
+    amount: Duration | None
+    role: str
+    sign: int
+    meridiem: str
+    plan_days: tuple[date, ...]
+    deadline: bool
+
+
+def piece(kind: Kind, match: re.Match[str], **meaning: Unpack[Meaning]) -> list[Piece]:
     """A one-piece answer for `match`; its trailing particle (if any) sets the marker."""
     groups = match.groupdict()
     if groups.get("vague"):
         return unknown(match)
-    particle = groups.get("particle") or ""
-    found = Piece(kind, match.start(), match.end(), match.group(0), KO_PARTICLE_MARKERS.get(particle, ""))
-    for name, value in fields.items():
-        setattr(found, name, value)
-    return [found]
+    marker = KO_PARTICLE_MARKERS.get(groups.get("particle") or "", "")
+    return [Piece(kind, match.start(), match.end(), match.group(0), marker, **meaning)]
 
 
 def unknown(match: re.Match[str], note: str = "") -> list[Piece]:
     """An answer that declines: the matched words are time-ish but not understood."""
     return [Piece(Kind.UNKNOWN, match.start(), match.end(), note or match.group(0).strip())]
+
+
+def vague(m: re.Match[str], ctx: Context) -> list[Piece]:
+    """Words naming a time the spec does not define (3시쯤, sometime next week): declined."""
+    return unknown(m)
 
 
 def number(token: str, words: dict[str, int]) -> int:

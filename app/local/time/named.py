@@ -3,9 +3,9 @@
 import re
 from datetime import timedelta
 
-from app.local.time_lexicon import alternation
-from app.local.time_pieces import Context, Handler, Kind, Piece, piece, unknown
-from app.local.time_rules_ko import LB, TAIL, VAGUE
+from app.local.time.korean import LB, TAIL, VAGUE
+from app.local.time.pieces import Context, Handler, Kind, Piece, piece, unknown
+from app.local.time.words import alternation
 from app.namedays import EN_HOLIDAY_NAMES, KO_HOLIDAY_NAMES, holiday_break, holiday_date, lunar_to_solar, period_end
 
 # Particles after a holiday word that make it a date (추석에, 추석까지); without one (and without
@@ -87,7 +87,7 @@ _KO_NAMES = alternation(KO_HOLIDAY_NAMES).replace(" ", r"\s*")
 _EN_NAMES = alternation(EN_HOLIDAY_NAMES).replace("'", "['’]").replace(" ", r"\s+")
 _KO_PARTICLE = r"(?P<particle>에는|에도|에|엔|까지는|까지만|까지|부터는|부터|으로|로|은|는|이|가|을|를|의|도)?"
 
-# (name, regex, handler, triggers) as in time_rules_ko / time_rules_en; tried before those rules.
+# (name, regex, handler, triggers) as in korean.py / english.py; tried before those rules.
 NAMED_RULES: list[tuple[str, str, Handler, object]] = [
     (
         "ko_holiday",

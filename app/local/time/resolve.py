@@ -1,14 +1,15 @@
 """Turns the pieces of a command into resolved times: moment, range, period, recurrence dates."""
 
+from dataclasses import replace
 from datetime import date, datetime
 
-from app.local.time_calendar import day_bounds, days_between, month_range
-from app.local.time_draft import Conflict, Draft, Occurrence, describe, merge_spans, of_kind
-from app.local.time_extras import resolve_amounts, resolve_anchor
-from app.local.time_moments import clock_range, interval, narrowest, next_occurrence, on_day, start_of
-from app.local.time_pieces import Clock, Kind, Piece
-from app.local.time_roles import Roles, attach_parts, destination_count, find_roles
-from app.local.time_scan import Scan
+from app.local.time.days import day_bounds, days_between, month_range
+from app.local.time.moments import clock_range, interval, narrowest, next_occurrence, on_day, start_of
+from app.local.time.offsets import resolve_amounts, resolve_anchor
+from app.local.time.pieces import Clock, Kind, Piece
+from app.local.time.result import Conflict, Occurrence, TimeParse, describe, merge_spans, of_kind
+from app.local.time.roles import Roles, attach_parts, destination_count, find_roles
+from app.local.time.scan import Scan
 
 Span = tuple[date, date]
 
@@ -39,7 +40,7 @@ def _clock_range_of(pieces: list[Piece], roles: Roles) -> tuple[Clock, Clock] | 
     return (first, last) if first is not None and last is not None else None
 
 
-def _resolve_range(now: datetime, pieces: list[Piece], roles: Roles, draft: Draft) -> Span | None:
+def _resolve_range(now: datetime, pieces: list[Piece], roles: Roles, parse: TimeParse) -> tuple[TimeParse, Span | None]:
     """부터…까지 / from…to / A–B: fills start and end; returns the date span of a date range."""
     assert roles.range_start is not None and roles.range_end is not None
     first, last = pieces[roles.range_start], pieces[roles.range_end]
@@ -49,38 +50,36 @@ def _resolve_range(now: datetime, pieces: list[Piece], roles: Roles, draft: Draf
     if clocks is not None:
         start_day = _one(of_kind(before + after, Kind.DAY), "days")
         end_day = _one(of_kind(between, Kind.DAY), "days")
-        draft.day = start_day.day if start_day else None
+        day = start_day.day if start_day else None
         end_span = interval(end_day, start_day) if end_day else None
-        draft.end_day = end_span[0] if end_span else None
-        if (start_day and not draft.day) or (end_day and not draft.end_day):
+        last_day = end_span[0] if end_span else None
+        if (start_day and not day) or (end_day and not last_day):
             raise Conflict(f"day of an earlier month: {describe([first, last])}")
+        parse = replace(parse, day=day, end_day=last_day)
         if of_kind(pieces, Kind.RECUR):
             if start_day or end_day:
                 raise Conflict("a repeated plan with a day of its own")
-            draft.clock, draft.end_clock = clocks[0].dated(), clocks[1].dated()
-            return None
-        found = clock_range(now, draft.day, clocks[0], draft.end_day, clocks[1])
+            return replace(parse, clock=clocks[0].dated(), end_clock=clocks[1].dated()), None
+        found = clock_range(now, day, clocks[0], last_day, clocks[1])
         if found is None:
             raise Conflict(f"range ends before it starts: {describe([first, last])}")
-        draft.moment, draft.end_moment = found
-        draft.clock, draft.end_clock = found[0].time(), found[1].time()
-        draft.period = draft.condition_period = found
-        return None
+        parse = replace(parse, moment=found[0], end_moment=found[1], period=found, condition_period=found)
+        return replace(parse, clock=found[0].time(), end_clock=found[1].time()), None
     first_span, last_span = interval(first), interval(last, first)
     if first_span is None or last_span is None or of_kind(before + between, Kind.CLOCK):
         raise Conflict(f"range: {describe([first, last])}")
     if last_span[1] < first_span[0]:
         raise Conflict(f"range ends before it starts: {describe([first, last])}")
-    draft.day, draft.end_day = first_span[0], last_span[1]
-    draft.period = draft.condition_period = day_bounds(first_span[0], last_span[1])
+    bounds = day_bounds(first_span[0], last_span[1])
+    parse = replace(parse, day=first_span[0], end_day=last_span[1], period=bounds, condition_period=bounds)
     if not of_kind(pieces, Kind.RECUR):
         if of_kind(after, Kind.CLOCK):
             raise Conflict("a clock after a date range")
-        draft.moment, draft.end_moment = start_of(first_span[0]), draft.period[1]
-    return first_span[0], last_span[1]
+        parse = replace(parse, moment=start_of(first_span[0]), end_moment=bounds[1])
+    return parse, (first_span[0], last_span[1])
 
 
-def _resolve_single(now: datetime, pieces: list[Piece], roles: Roles, draft: Draft) -> None:
+def _resolve_single(now: datetime, pieces: list[Piece], roles: Roles, parse: TimeParse) -> TimeParse:
     """No range: one day and/or clock (the destination's, for a move), and the condition period."""
     chosen = set(roles.destination or [])
     main = [pieces[index] for index in sorted(chosen)] if chosen else pieces
@@ -90,31 +89,33 @@ def _resolve_single(now: datetime, pieces: list[Piece], roles: Roles, draft: Dra
     written_clock = clock.clock if clock else None
     if day is not None and day.day is None:
         raise Conflict(f"day of an earlier month: {day.text.strip()}")
+    at = parse.moment
     if moment is not None:
         if day or clock:
             raise Conflict(f"conflicting times: {describe([moment, *(p for p in (day, clock) if p)])}")
-        draft.moment = moment.moment
+        at = moment.moment
     if day is not None and day.day is not None:
-        draft.day = day.day
-        draft.moment = on_day(day.day, written_clock)
+        parse = replace(parse, day=day.day)
+        at = on_day(day.day, written_clock)
         _span_of([*of_kind(main, Kind.PERIOD), day])  # 11월 … 12월 3일 is a conflict
         if chosen and day.role == "weekday":
             _check_destination_week(day, conditions)
     elif not chosen and (period_moment := _period_moment(now, of_kind(main, Kind.PERIOD), written_clock)):
-        draft.moment = period_moment
+        at = period_moment
     elif written_clock is not None:
         condition_day = _one([p for p in of_kind(conditions, Kind.DAY) if p.day], "days") if chosen else None
         if condition_day is not None and condition_day.day is not None:
-            draft.moment = on_day(condition_day.day, written_clock)
+            at = on_day(condition_day.day, written_clock)
         elif of_kind(pieces, Kind.PERIOD):
             raise Conflict(f"a clock with a week or month but no day: {describe(pieces)}")
         else:
-            draft.moment = next_occurrence(now, written_clock)
+            at = next_occurrence(now, written_clock)
     if written_clock is not None:
-        draft.clock = written_clock.dated()
-    condition_span = _span_of(conditions)
-    draft.condition_period = _bounds(condition_span) if conditions else None
-    draft.period = draft.condition_period or _bounds(_span_of(main))
+        parse = replace(parse, clock=written_clock.dated())
+    condition_period = _bounds(_span_of(conditions)) if conditions else None
+    return replace(
+        parse, moment=at, condition_period=condition_period, period=condition_period or _bounds(_span_of(main))
+    )
 
 
 def _period_moment(now: datetime, periods: list[Piece], clock: Clock | None) -> datetime | None:
@@ -161,7 +162,9 @@ def _recurrence_window(today: date, pieces: list[Piece], span: Span | None, role
     return month_range(today.year, today.month)  # spec: 매주 X요일 alone = this month from today on
 
 
-def _resolve_recurrence(now: datetime, pieces: list[Piece], span: Span | None, roles: Roles, draft: Draft) -> None:
+def _resolve_recurrence(
+    now: datetime, pieces: list[Piece], span: Span | None, roles: Roles, parse: TimeParse
+) -> TimeParse:
     """매주 X요일 / every X / 매일 inside a period: one date per matching day from today on."""
     repeats = of_kind(pieces, Kind.RECUR)
     if any(found.marker in ("start", "end", "from") for found in repeats):
@@ -171,17 +174,19 @@ def _resolve_recurrence(now: datetime, pieces: list[Piece], span: Span | None, r
     if daily and weekdays:
         raise Conflict(f"every day and every weekday: {describe(repeats)}")
     first, last = _recurrence_window(now.date(), pieces, span, roles, daily)
-    draft.period = draft.condition_period = day_bounds(first, last)
     days = days_between(max(first, now.date()), last) if max(first, now.date()) <= last else []
-    draft.dates = [day for day in days if daily or day.weekday() in weekdays]
-    if not draft.dates:
+    dates = tuple(day for day in days if daily or day.weekday() in weekdays)
+    if not dates:
         raise Conflict(f"no {describe(repeats)} left in the period")
     clocks = _clock_range_of(pieces, roles)
     single = None if clocks else _one(of_kind(pieces, Kind.CLOCK), "clocks")
-    for day in draft.dates:
-        draft.occurrences.append(_occurrence(now, day, single.clock if single else None, clocks))
+    occurrences = tuple(_occurrence(now, day, single.clock if single else None, clocks) for day in dates)
     if single is not None and single.clock is not None:
-        draft.clock = single.clock.dated()
+        parse = replace(parse, clock=single.clock.dated())
+    bounds = day_bounds(first, last)
+    return replace(
+        parse, period=bounds, condition_period=bounds, dates=dates, occurrences=parse.occurrences + occurrences
+    )
 
 
 def _occurrence(now: datetime, day: date, clock: Clock | None, clocks: tuple[Clock, Clock] | None) -> Occurrence:
@@ -193,30 +198,33 @@ def _occurrence(now: datetime, day: date, clock: Clock | None, clocks: tuple[Clo
     return found
 
 
-def _resolve_pieces(text: str, now: datetime, pieces: list[Piece], scanned: Scan, draft: Draft) -> None:
+def _resolve_pieces(text: str, now: datetime, pieces: list[Piece], scanned: Scan, parse: TimeParse) -> TimeParse:
+    """The passes over the pieces: range, then recurrence or a single time, then amounts and anchor."""
     timed = [found for found in pieces if found.kind not in (Kind.AMOUNT, Kind.ANCHOR)]
-    roles = find_roles(timed, text)
+    timed, roles = find_roles(timed, text)
     if destination_count(timed, text, roles) > 1:
         raise Conflict("two destinations")
-    draft.destination = roles.destination is not None
-    span = _resolve_range(now, timed, roles, draft) if roles.range_start is not None else None
+    parse = replace(parse, destination=roles.destination is not None)
+    span = None
+    if roles.range_start is not None:
+        parse, span = _resolve_range(now, timed, roles, parse)
     if of_kind(timed, Kind.RECUR):
-        _resolve_recurrence(now, timed, span, roles, draft)
+        parse = _resolve_recurrence(now, timed, span, roles, parse)
     elif roles.range_start is None:
-        _resolve_single(now, timed, roles, draft)
-    resolve_amounts(pieces, draft)
-    resolve_anchor(text, pieces, scanned.quotes, draft)
+        parse = _resolve_single(now, timed, roles, parse)
+    parse = resolve_amounts(pieces, parse)
+    return resolve_anchor(text, pieces, scanned.quotes, parse)
 
 
-def resolve(text: str, now: datetime, scanned: Scan) -> Draft:
-    """Every field of a TimeParse, or the reasons (in `unknown`) it cannot be trusted."""
-    draft = Draft()
-    draft.unknown.extend(found.text for found in scanned.pieces if found.kind is Kind.UNKNOWN)
+def resolve(text: str, now: datetime, scanned: Scan) -> TimeParse:
+    """Every field of a TimeParse, or only the spans and the reasons (in `unknown`) it cannot be trusted."""
+    unknown = [found.text for found in scanned.pieces if found.kind is Kind.UNKNOWN]
     pieces = [found for found in scanned.pieces if found.kind is not Kind.UNKNOWN]
-    draft.spans = merge_spans(text, [(found.start, found.end) for found in pieces if found.end > found.start])
-    pieces = attach_parts(pieces, text, draft.unknown)
+    spans = merge_spans(text, [(found.start, found.end) for found in pieces if found.end > found.start])
+    pieces, notes = attach_parts(pieces, text)
+    found = TimeParse(spans=tuple(spans))
     try:
-        _resolve_pieces(text, now, pieces, scanned, draft)
+        found = _resolve_pieces(text, now, pieces, scanned, found)
     except Conflict as conflict:
-        draft.unknown.append(str(conflict))
-    return draft
+        notes.append(str(conflict))  # nothing half-resolved is kept: the caller declines anyway
+    return replace(found, unknown=tuple(dict.fromkeys(unknown + notes)))

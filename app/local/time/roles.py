@@ -1,10 +1,10 @@
 """Roles of the pieces in a command: phrases, meridiem words, the range, the move destination."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from app.local.time_lexicon import EN_MOVE_VERBS
-from app.local.time_pieces import Kind, Piece
+from app.local.time.pieces import Kind, Piece
+from app.local.time.words import EN_MOVE_VERBS
 
 _JOINED = re.compile(r"[\s,]*")
 _DASH = re.compile(r"\s*[~∼〜\-–—]\s*")
@@ -28,20 +28,25 @@ def phrases(pieces: list[Piece], text: str) -> list[list[Piece]]:
     return runs
 
 
-def attach_parts(pieces: list[Piece], text: str, unknown: list[str]) -> list[Piece]:
-    """Give each part-of-day word (tonight, in the evening) to the clock of its phrase; drop it."""
+def attach_parts(pieces: list[Piece], text: str) -> tuple[list[Piece], list[str]]:
+    """The pieces with each part-of-day word (tonight) given to its phrase's clock, and the misfits."""
+    # The misfits (a part word with no clock, a clock it contradicts) go to `unknown`.
+    read = list(pieces)  # new clock pieces replace the old at the same index; the input is kept
+    index = {id(found): position for position, found in enumerate(pieces)}
+    notes: list[str] = []
     for run in phrases(pieces, text):
         for part in (found for found in run if found.kind is Kind.PART):
-            clocks = [found for found in run if found.kind is Kind.CLOCK and found.clock is not None]
+            clocks = [index[id(found)] for found in run if found.kind is Kind.CLOCK and read[index[id(found)]].clock]
             if not clocks:
-                unknown.append(part.text)
-            for found in clocks:
+                notes.append(part.text)
+            for position in clocks:
+                found = read[position]
                 assert found.clock is not None
-                read = found.clock.with_meridiem(part.meridiem)
-                if read is None:
-                    unknown.append(f"{found.text} {part.text}")
-                found.clock = read
-    return [found for found in pieces if found.kind is not Kind.PART]
+                clock = found.clock.with_meridiem(part.meridiem)
+                if clock is None:
+                    notes.append(f"{found.text} {part.text}")
+                read[position] = replace(found, clock=clock)
+    return [found for found in read if found.kind is not Kind.PART], notes
 
 
 @dataclass(slots=True)
@@ -73,15 +78,18 @@ def _find_range(pieces: list[Piece], text: str) -> tuple[int, int] | None:
     return None
 
 
-def find_roles(pieces: list[Piece], text: str) -> Roles:
-    """The range (부터…까지, from…to, A–B) and the destination (…로 옮겨, to Thursday)."""
+def find_roles(pieces: list[Piece], text: str) -> tuple[list[Piece], Roles]:
+    """The range (부터…까지, from…to, A–B) and the destination (…로 옮겨, to Thursday), with the pieces."""
+    # The pieces come back because a move re-reads two markers ("from Monday to Thursday": the
+    # end is the destination, the start no longer a range start); the roles index into them.
     roles = Roles()
     found_range = _find_range(pieces, text)
     if found_range is not None:
         start, end = found_range
         moving = pieces[end].marker == "to" or pieces[start].preposition == "from"
         if moving and _MOVE_VERB.search(text):  # "move it from Monday to Thursday": not a range
-            pieces[start].marker, pieces[end].marker = "", "to"
+            pieces = list(pieces)
+            pieces[start], pieces[end] = replace(pieces[start], marker=""), replace(pieces[end], marker="to")
         else:
             roles.range_start, roles.range_end = start, end
     destination_marks = [
@@ -93,7 +101,7 @@ def find_roles(pieces: list[Piece], text: str) -> Roles:
         runs = phrases(pieces, text)
         chosen = {id(run[0]) for run in runs for found in run if pieces.index(found) in destination_marks}
         roles.destination = [pieces.index(found) for run in runs if id(run[0]) in chosen for found in run]
-    return roles
+    return pieces, roles
 
 
 def destination_count(pieces: list[Piece], text: str, roles: Roles) -> int:

@@ -2,8 +2,8 @@
 
 from datetime import date, datetime, time, timedelta
 
-from app.local.time_calendar import END_OF_DAY, add_months, valid_date, weekday_on_or_after
-from app.local.time_pieces import Clock, Kind, Piece
+from app.local.time.days import END_OF_DAY, add_months, valid_date, weekday_on_or_after
+from app.local.time.pieces import Clock, Kind, Piece
 
 Interval = tuple[date, date]
 

@@ -1,15 +1,15 @@
 """Finds the time pieces of a command: runs every rule and keeps the leftmost-longest matches."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from app.local.time_lexicon import EN_PREPOSITIONS, alternation
-from app.local.time_pieces import Context, Handler, Kind, Piece
-from app.local.time_rules_en import EN_RULES
-from app.local.time_rules_ko import KO_RULES
-from app.local.time_rules_named import NAMED_RULES
+from app.local.time.english import EN_RULES
+from app.local.time.korean import KO_RULES
+from app.local.time.named import NAMED_RULES
+from app.local.time.pieces import Context, Handler, Kind, Piece
+from app.local.time.words import EN_PREPOSITIONS, alternation
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,21 +86,22 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < quote_end and quote_start < end for quote_start, quote_end in spans)
 
 
-def _take_preposition(text: str, found: Piece, floor: int) -> None:
-    """Extend `found` back over an English preposition before it and take the role it gives."""
+def _take_preposition(text: str, found: Piece, floor: int) -> Piece:
+    """`found` extended back over an English preposition before it, with the role it gives."""
     low = max(floor, found.start - 24)
     match = _PREPOSITION.search(text, low, found.start)
     if match is None or (match.start() == low and low > 0 and text[low - 1].isalnum()):
-        return
+        return found
     word = " ".join(match[1].lower().split())
     role = EN_PREPOSITIONS[word]
     if role == "vague":
         if found.kind in (Kind.DAY, Kind.CLOCK, Kind.PERIOD):
-            found.kind, found.text = Kind.UNKNOWN, text[match.start() : found.end].strip()
-        return
-    found.start, found.preposition = match.start(), word
+            return replace(found, kind=Kind.UNKNOWN, text=text[match.start() : found.end].strip())
+        return found
+    found = replace(found, start=match.start(), preposition=word)
     if role and not found.marker:
-        found.marker, found.marker_before = role, True
+        found = replace(found, marker=role, marker_before=True)
+    return found
 
 
 def scan(text: str, now: datetime) -> Scan:
@@ -130,8 +131,10 @@ def scan(text: str, now: datetime) -> Scan:
             pieces.extend(found)
             taken_until = -negative_end
     floor, has_latin = 0, _LATIN.search(text) is not None
+    taken: list[Piece] = []
     for item in pieces:
         if item.end > item.start and has_latin:
-            _take_preposition(text, item, floor)
+            item = _take_preposition(text, item, floor)
+        taken.append(item)
         floor = max(floor, item.end)
-    return Scan(pieces, quotes)
+    return Scan(taken, quotes)

@@ -1,19 +1,13 @@
-"""Time-expression resolver of the local engine: Korean/English time words → resolved times."""
-
-# parse_time(text, now) finds every time expression in a command and resolves it by the spec's
-# "Time" rules (shared/spec/conversion-rules.md). What it finds but cannot resolve with confidence
-# lands in `unknown`, and the caller declines: a wrong date is worse than no answer. The rules are
-# in time_rules_ko / time_rules_en (a regex and a handler each) and time_lexicon (word tables);
-# time_scan picks the matches and time_resolve combines them.
+"""The one parse type (TimeParse) that every resolver pass takes and returns, and the helpers they share."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from app.local.time_calendar import END_OF_DAY, Duration
-from app.local.time_resolve import resolve
-from app.local.time_scan import scan
+from app.local.time.days import END_OF_DAY, Duration
+from app.local.time.pieces import Kind, Piece
 
-__all__ = ["Duration", "TimeParse", "parse_time", "remove_spans"]
+Occurrence = tuple[datetime, datetime | None]
+_JOINERS = frozenset({",", "~", "-", "–", "—", "∼", "〜"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +45,7 @@ class TimeParse:
     # The time of day of a range's end.
     end_clock: time | None = None
     # (start, end or None) for each of `dates`, with the clock or the clock range applied.
-    occurrences: tuple[tuple[datetime, datetime | None], ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
     # True when day/clock come from a move's target (토요일로, 5시로, to Thursday).
     destination: bool = False
     # The range of the expressions that are NOT the destination, None if there are none:
@@ -80,42 +74,26 @@ class TimeParse:
         return shifted
 
 
-_NOTHING = TimeParse()
+class Conflict(Exception):
+    """Two readings of the command disagree, or a needed part is missing: the resolver declines."""
 
 
-def parse_time(text: str, now: datetime) -> TimeParse:
-    """Find and resolve every time expression in `text` relative to the client's `now`."""
-    scanned = scan(text, now)
-    if not scanned.pieces:
-        return _NOTHING  # most commands name no time at all
-    draft = resolve(text, now, scanned)
-    return TimeParse(
-        spans=tuple(draft.spans),
-        day=draft.day,
-        clock=draft.clock,
-        moment=draft.moment,
-        end_moment=draft.end_moment,
-        period=draft.period,
-        dates=tuple(draft.dates),
-        duration=draft.duration,
-        anchor_offset=draft.anchor_offset,
-        unknown=tuple(dict.fromkeys(draft.unknown)),
-        end_day=draft.end_day,
-        end_clock=draft.end_clock,
-        occurrences=tuple(draft.occurrences),
-        destination=draft.destination,
-        condition_period=draft.condition_period,
-        duration_sign=draft.duration_sign,
-        anchor_title=draft.anchor_title,
-        anchor_span=draft.anchor_span,
-    )
+def of_kind(pieces: list[Piece], kind: Kind) -> list[Piece]:
+    """The pieces of one kind, in order."""
+    return [found for found in pieces if found.kind is kind]
 
 
-def remove_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """`text` without the given spans, whitespace collapsed: what is left for the title."""
-    kept, position = [], 0
+def describe(pieces: list[Piece]) -> str:
+    """The texts of some pieces, for a reason in `unknown`."""
+    return " / ".join(found.text.strip() for found in pieces)
+
+
+def merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans joined where they overlap or only a comma or dash parts them (Sat, Nov 25; 12/24~12/26)."""
+    merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        kept.append(text[position:start])
-        position = max(position, end)
-    kept.append(text[position:])
-    return " ".join(" ".join(kept).split())
+        if merged and (start <= merged[-1][1] or text[merged[-1][1] : start].strip() in _JOINERS):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -20,7 +20,7 @@ from app.api.slack_routes import router as slack_router
 from app.engine_answer import LocalEngine
 from app.ops.metrics import Metrics
 from app.ops.runtime import start_ops
-from app.runtime import build_runtime
+from app.services.runtime import build_runtime
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("calendy")

@@ -16,8 +16,8 @@ from app.errors import ServiceUnavailable
 from app.ops.metrics import Metrics
 from app.ops.requestlog import RequestRecord, record_of
 from app.ops.runtime import Ops
-from app.runtime import Runtime
 from app.schemas import SqlRequest, SummaryRequest
+from app.services.runtime import Runtime
 from app.settings import Settings
 
 BodyT = TypeVar("BodyT", bound=BaseModel)

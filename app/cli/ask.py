@@ -12,9 +12,9 @@ from ulid import ULID
 
 from app.errors import AppError
 from app.ops.llmcall import CallRecorder
-from app.runtime import build_runtime
 from app.schemas import TIME_FORMAT, SqlRequest
 from app.services.commands import convert_command
+from app.services.runtime import build_runtime
 from app.settings import get_settings
 
 

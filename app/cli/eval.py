@@ -12,7 +12,7 @@ from app.cli.common import fail
 from app.db.engine import build_engine
 from app.db.migrate import upgrade_database
 from app.evaluation.help_eval import HelpScores, read_cases, score_cases
-from app.runtime import build_runtime
+from app.services.runtime import build_runtime
 from app.settings import get_settings
 
 

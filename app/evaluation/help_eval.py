@@ -10,9 +10,9 @@ from app.errors import AppError
 from app.help.answer import check_reply
 from app.ops.llmcall import LlmCall
 from app.ops.run_log import run_record, write_run_log
-from app.runtime import Runtime
 from app.schemas import HelpRequest, Locale
 from app.services.help import GUIDE_DIR, answer_question, retrieve_sections, served_sections
+from app.services.runtime import Runtime
 
 # Each question's model calls go into the request log as the service's do (calendy logs lists them).
 ROUTE = "cli:eval-help"

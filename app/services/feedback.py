@@ -13,8 +13,8 @@ from app.errors import InvalidRequest, SqlRejected
 from app.ops.requestlog import RECORDS_OMITTED
 from app.ops.runtime import Ops
 from app.ops.schemas import FeedbackRequest, FeedbackResponse
-from app.runtime import Runtime
 from app.schemas import SqlRequest, Statement
+from app.services.runtime import Runtime
 from app.sqlcheck import check_sql, check_sql_without_records
 
 FEEDBACK_ROUTE = "/v1/sql"

@@ -12,8 +12,8 @@ from app.errors import AppError
 from app.help.guide import load_guide
 from app.ops.llmcall import LlmCall
 from app.ops.run_log import run_record, write_run_log
-from app.runtime import Runtime, build_runtime
 from app.services.help import GUIDE_DIR, served_sections
+from app.services.runtime import Runtime, build_runtime
 from app.settings import PROJECT_ROOT, Settings
 from app.training.docs_chunks import Chunk
 from app.training.docs_synth import ChunkResult, generated_negatives, is_near_duplicate, negative_pair, pairs_of_chunk

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from app.db.engine import build_engine
 from app.errors import AppError
 from app.ops.run_log import run_record, write_run_log
-from app.runtime import build_runtime
+from app.services.runtime import build_runtime
 from app.settings import Settings
 from app.training.pairs import pair_line, write_lines
 from app.training.synth import SynthContext, SynthFiles, answer_command, generate_commands, load_state

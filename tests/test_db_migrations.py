@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine, database_url
+from app.db.connection import build_engine, database_url
 from app.db.migrate import alembic_config, current_revision, downgrade_database, head_revision, upgrade_database
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from tests.conftest import TEST_DATABASE_URL_ENV, make_settings

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import inspect, text
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import downgrade_database, upgrade_database
 from app.settings import Settings
 from tests.test_db_migrations import fresh  # noqa: F401  (the fixture: an empty database of each back end)

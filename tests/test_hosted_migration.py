@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from app.db.engine import build_engine, database_url
+from app.db.connection import build_engine, database_url
 from app.db.migrate import alembic_config, downgrade_database, head_revision, upgrade_database
 from app.settings import Settings
 from tests.test_db_migrations import _fresh_postgres, _fresh_sqlite, _revision, _tables

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from app.db.engine import database_url
+from app.db.connection import database_url
 from app.db.migrate import alembic_config, downgrade_database, head_revision, upgrade_database
 from app.settings import Settings
 from tests.test_db_migrations import _fresh_postgres, _fresh_sqlite, _revision, _tables

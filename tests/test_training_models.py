@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import upgrade_database
 from app.db.models import FinetunedModel
 from app.settings import Settings, get_settings

@@ -7,7 +7,7 @@ from typing import TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import current_revision, head_revision, upgrade_database
 from app.settings import Settings
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from app.cli.common import with_engine
-from app.db.engine import database_url, display_url
+from app.db.connection import database_url, display_url
 from app.db.migrate import current_revision, head_revision, upgrade_database, upgrade_sql
 from app.settings import get_settings
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from app.cli.common import fail
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import upgrade_database
 from app.evaluation.help_eval import HelpScores, read_cases, score_cases
 from app.services.runtime import build_runtime

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.errors import AppError
 from app.help.guide import load_guide
 from app.ops.llmcall import LlmCall

@@ -4,7 +4,7 @@ import asyncio
 import json
 from collections.abc import Callable
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.errors import AppError
 from app.ops.run_log import run_record, write_run_log
 from app.services.runtime import build_runtime

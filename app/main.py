@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.api.errors import install_error_handlers
-from app.api.guard import GuardMiddleware, internal_asgi
+from app.api.access import GuardMiddleware, internal_asgi
+from app.api.error_handlers import install_error_handlers
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router

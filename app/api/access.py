@@ -5,7 +5,7 @@ import logging
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.errors import app_error_response
+from app.api.error_handlers import app_error_response
 from app.db.keys import KeyInfo
 from app.errors import AppError, RateLimited, ServiceUnavailable, Unauthorized
 from app.ops.metrics import Metrics

@@ -19,7 +19,7 @@ from app.api.routes import router
 from app.api.slack_routes import router as slack_router
 from app.engine_answer import LocalEngine
 from app.ops.metrics import Metrics
-from app.ops.runtime import start_ops
+from app.ops.state import start_ops
 from app.services.runtime import build_runtime
 from app.settings import Settings, get_settings
 

@@ -10,7 +10,7 @@ from app.db.keys import KeyInfo
 from app.errors import AppError, RateLimited, ServiceUnavailable, Unauthorized
 from app.ops.metrics import Metrics
 from app.ops.requestlog import record_of
-from app.ops.runtime import Ops
+from app.ops.state import Ops
 from app.settings import Settings
 
 logger = logging.getLogger("calendy.auth")

@@ -15,7 +15,7 @@ from app.db.keys import KeyInfo
 from app.errors import ServiceUnavailable
 from app.ops.metrics import Metrics
 from app.ops.requestlog import RequestRecord, record_of
-from app.ops.runtime import Ops
+from app.ops.state import Ops
 from app.schemas import SqlRequest, SummaryRequest
 from app.services.runtime import Runtime
 from app.settings import Settings

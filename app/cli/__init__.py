@@ -1,5 +1,5 @@
-"""The `calendy` command: one module per command group; the root app in `main.py`."""
+"""The `calendy` command: one module per command group; the root app in `root.py`."""
 
-from app.cli.main import cli, main
+from app.cli.root import cli, main
 
 __all__ = ["cli", "main"]

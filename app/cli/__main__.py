@@ -1,5 +1,5 @@
 """`python -m app.cli`: the same as the `calendy` script."""
 
-from app.cli.main import main
+from app.cli.root import main
 
 main()

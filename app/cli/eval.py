@@ -99,9 +99,9 @@ def eval_command(
     from app.evaluation.cases import load_cases
     from app.evaluation.cassette_file import load_cassette
     from app.evaluation.console import make_console, print_report
+    from app.evaluation.dataset_run import RunOptions, run_dataset
     from app.evaluation.html_report import render_html
     from app.evaluation.report import report_json
-    from app.evaluation.session import RunOptions, run_dataset
 
     settings = get_settings()
     if record is not None and not settings.llm_configured:

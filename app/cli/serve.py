@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from app.ops.logs import logging_config
+from app.ops.structured_logs import logging_config
 from app.settings import get_settings
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import pool, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.engine import database_url
+from app.db.connection import database_url
 from app.db.models import Base
 from app.settings import get_settings
 

@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.api.errors import install_error_handlers
-from app.api.guard import GuardMiddleware, internal_asgi
+from app.api.access import GuardMiddleware, internal_asgi
+from app.api.error_handlers import install_error_handlers
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
@@ -19,8 +19,8 @@ from app.api.routes import router
 from app.api.slack_routes import router as slack_router
 from app.engine_answer import LocalEngine
 from app.ops.metrics import Metrics
-from app.ops.runtime import start_ops
-from app.runtime import build_runtime
+from app.ops.state import start_ops
+from app.services.runtime import build_runtime
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("calendy")

@@ -24,9 +24,9 @@ if __package__ in (None, ""):
 
 from app.llm.client import complete_chat
 from app.ops.llmcall import CallRecorder
-from app.runtime import build_runtime
 from app.schemas import SqlRequest
 from app.services.commands import answer_with_repair
+from app.services.runtime import build_runtime
 from app.sqlcheck import check_sql
 from bench._common import BIN, LLM_PROMPT, ROOT, command_line, free_port, machine, sql_body
 from bench._load import Load

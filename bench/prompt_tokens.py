@@ -7,9 +7,9 @@ from typing import Any
 
 from bpe_openai import get_encoding
 
-from app.llm.context import select_records
 from app.llm.exemplars import load_exemplars
 from app.llm.messages import build_messages, build_static_prefix
+from app.llm.prompt_records import select_records
 from app.llm.prompts import load_prompts
 from app.schemas import SqlRequest
 from app.settings import PROJECT_ROOT

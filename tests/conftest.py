@@ -162,7 +162,7 @@ async def fetch_rows(
     import anyio
     from sqlalchemy import select
 
-    from app.db.engine import build_engine
+    from app.db.connection import build_engine
     from app.db.models import Base
 
     model = Base.metadata.tables[table]

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.keys import NewKey, create_api_key, hash_key, revoke_api_key
 from app.settings import Settings
 from tests.conftest import fetch_rows, make_settings, open_client, sql_request

@@ -9,7 +9,7 @@ import pytest
 from app.client.plans import PlanStore
 from app.client.service import ServiceClient, ServiceError, in_process_service, remote_service
 from app.client.session import ClientSession, looks_like_question
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.keys import create_api_key
 from app.main import create_app
 from tests.conftest import fetch_rows, make_settings

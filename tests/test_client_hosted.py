@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.client.hosted import CONFLICT_TEXT, HostedPlans, Person
 from app.client.service import in_process_service
 from app.client.session import ClientSession, Outcome
-from app.db.engine import build_engine
-from app.db.hosted import finish_event, load_plans, save_plans, take_event
+from app.db.connection import build_engine
+from app.db.hosted_store import finish_event, load_plans, save_plans, take_event
 from app.db.models import SlackEvent
 from app.main import create_app
 from tests.conftest import fetch_rows, make_settings

@@ -1,105 +1,36 @@
 """Migrations on real databases: SQLite always, PostgreSQL when CALENDY_TEST_DATABASE_URL names one."""
 
-import asyncio
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine, database_url
-from app.db.migrate import alembic_config, current_revision, downgrade_database, head_revision, upgrade_database
+from app.db.connection import database_url
+from app.db.migrate import alembic_config, downgrade_database, head_revision, upgrade_database
 from app.settings import PROJECT_ROOT, Settings, get_settings
-from tests.conftest import TEST_DATABASE_URL_ENV, make_settings
+from tests.conftest import make_settings
+from tests.migrations import fresh_database, revision, tables  # noqa: F401  (the fixture `fresh`)
 
 TABLES = {"alembic_version", "api_keys", "request_log", "llm_call_log", "feedback", "rate_limit_windows"}
 
 
-async def _admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    parsed = make_url(url)
-    connection = await asyncpg.connect(
-        user=parsed.username,
-        password=parsed.password,
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        database=parsed.database,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _fresh_sqlite(tmp_path: Path) -> Iterator[Settings]:
-    yield make_settings(database_url=f"sqlite:///{tmp_path / 'fresh.db'}", data_dir=tmp_path)
-
-
-def _fresh_postgres() -> Iterator[Settings]:
-    base = os.environ.get(TEST_DATABASE_URL_ENV, "")
-    if not base.startswith("postgres"):
-        pytest.skip(f"{TEST_DATABASE_URL_ENV} names no PostgreSQL database")
-    name = f"calendy_mig_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_settings(database_url=make_url(base).set(database=name).render_as_string(hide_password=False))
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    """An empty database of each back end."""
-    if request.param == "sqlite":
-        yield from _fresh_sqlite(tmp_path)
-    else:
-        yield from _fresh_postgres()
-
-
-def _tables(settings: Settings) -> set[str]:
-    async def run() -> set[str]:
-        engine = build_engine(settings)
-        try:
-            async with engine.connect() as connection:
-                return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
-def _revision(settings: Settings) -> str | None:
-    async def run() -> str | None:
-        engine = build_engine(settings)
-        try:
-            return await current_revision(engine)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
 def test_upgrade_check_downgrade_upgrade(fresh: Settings) -> None:
-    assert _revision(fresh) is None
+    assert revision(fresh) is None
     upgrade_database(fresh)
-    assert _tables(fresh) >= TABLES
-    assert _revision(fresh) == head_revision()
+    assert tables(fresh) >= TABLES
+    assert revision(fresh) == head_revision()
     # The models and the migrations describe the same schema (autogenerate finds nothing to add).
     command.check(alembic_config(database_url(fresh)))
     downgrade_database(fresh, revision="base")
-    assert _tables(fresh) <= {"alembic_version"}
+    assert tables(fresh) <= {"alembic_version"}
     upgrade_database(fresh)
-    assert _revision(fresh) == head_revision()
+    assert revision(fresh) == head_revision()
 
 
 def test_concurrent_upgrades_are_safe(fresh: Settings) -> None:
@@ -110,7 +41,7 @@ def test_concurrent_upgrades_are_safe(fresh: Settings) -> None:
     )
     workers = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT) for _ in range(4)]
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
-    assert _revision(fresh) == head_revision()
+    assert revision(fresh) == head_revision()
     # In one process, threads are serialised too (alembic's context is process-global).
     with ThreadPoolExecutor(3) as pool:
         for future in [pool.submit(upgrade_database, fresh) for _ in range(3)]:

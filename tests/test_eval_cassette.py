@@ -12,9 +12,9 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
+from app.cli.eval import eval_command
 from app.evaluation.cassette import RecordingTransport, ReplayTransport
 from app.evaluation.cassette_file import load_cassette
-from app.evaluation.command import eval_command
 from app.settings import PROJECT_ROOT, get_settings
 from tests.conftest import LLM_BASE_URL, completion
 from tests.model_mock import mock_model

@@ -14,8 +14,8 @@ from app.evaluation.html_report import render_html
 from app.evaluation.report import report_json
 from app.evaluation.runner import Answer, CaseResult, evaluate_cases, in_process_answerer
 from app.evaluation.scoring import Verdict
-from app.runtime import build_runtime
 from app.schemas import SqlRequest, Usage
+from app.services.runtime import build_runtime
 from tests.conftest import make_settings
 from tests.test_eval_cassette import DATASET, run_eval
 

@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.keys import create_api_key
 from app.settings import Settings
 from tests.conftest import fetch_rows, make_settings, open_client, sql_request

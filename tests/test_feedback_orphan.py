@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import insert
 from ulid import ULID
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.keys import create_api_key
 from app.db.models import RequestLog
 from app.settings import Settings

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import inspect, text
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import downgrade_database, upgrade_database
 from app.settings import Settings
-from tests.test_db_migrations import fresh  # noqa: F401  (the fixture: an empty database of each back end)
+from tests.migrations import fresh_database  # noqa: F401  (the fixture `fresh`: an empty database of each back end)
 
 
 def _feedback_columns(settings: Settings) -> set[str]:
@@ -38,7 +38,7 @@ def _execute(settings: Settings, sql: str, **params: object) -> list[tuple[objec
     return asyncio.run(run())
 
 
-def test_0005_adds_orphaned_false_for_existing_feedback(fresh: Settings) -> None:  # noqa: F811
+def test_0005_adds_orphaned_false_for_existing_feedback(fresh: Settings) -> None:
     upgrade_database(fresh, revision="0004")
     assert "orphaned" not in _feedback_columns(fresh)
     _execute(

@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.models import FinetunedModel
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings

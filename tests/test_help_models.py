@@ -3,22 +3,21 @@
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import downgrade_database, upgrade_database
-from app.db.models import FinetunedModel
 from app.settings import Settings, get_settings
 from tests.conftest import completion, fetch_rows, make_settings, open_client, sql_request
+from tests.model_choice import models_command, models_database
 
 runner = CliRunner()
 HELP_MODEL = "ft:gpt-4o-mini-2024-07-18:calendy:help:h1"
@@ -29,28 +28,11 @@ GOOD = "INSERT INTO TODO (title, due_time, category_id) VALUES ('알골 과제',
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """A fresh database with a help model and a SQL model; the service re-reads the choice on every call."""
-    settings = make_settings(
-        database_url=f"sqlite:///{tmp_path / 'models.db'}", data_dir=tmp_path, active_model_refresh_s=0
+    yield from models_database(
+        tmp_path,
+        monkeypatch,
+        [{"model": HELP_MODEL, "job_id": "j-h", "purpose": "help"}, {"model": SQL_MODEL, "job_id": "j-s"}],
     )
-    monkeypatch.setenv("CALENDY_DATABASE_URL", str(settings.database_url))
-    monkeypatch.setenv("CALENDY_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CALENDY_LLM_MODEL", "gpt-test")
-    get_settings.cache_clear()
-    upgrade_database(settings)
-
-    async def add_models() -> None:
-        engine = build_engine(settings)
-        common = {"base_model": "gpt-4o-mini-2024-07-18", "training_file_id": "file-1", "created_at": datetime.now(UTC)}
-        async with engine.begin() as connection:
-            await connection.execute(
-                insert(FinetunedModel).values(model=HELP_MODEL, job_id="j-h", purpose="help", **common)
-            )
-            await connection.execute(insert(FinetunedModel).values(model=SQL_MODEL, job_id="j-s", **common))
-        await engine.dispose()
-
-    asyncio.run(add_models())
-    yield settings
-    get_settings.cache_clear()
 
 
 def _answer(request: httpx.Request) -> httpx.Response:
@@ -72,23 +54,19 @@ async def _models(settings: Settings) -> tuple[str, str]:
     raise AssertionError("no client")
 
 
-def _cli(*args: str) -> str:
-    result = runner.invoke(cli, ["models", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @pytest.mark.anyio
 async def test_use_purpose_help_switches_help_only(env: Settings, llm_mock: respx.MockRouter) -> None:
     route = llm_mock.post("/chat/completions").mock(side_effect=_answer)
     assert await _models(env) == ("gpt-test", "gpt-test")  # no choice yet: the base model for both
-    assert f"serving {HELP_MODEL} for help" in await asyncio.to_thread(_cli, "use", HELP_MODEL, "--purpose", "help")
+    assert f"serving {HELP_MODEL} for help" in await asyncio.to_thread(
+        models_command, "use", HELP_MODEL, "--purpose", "help"
+    )
     assert await _models(env) == (HELP_MODEL, "gpt-test")
-    await asyncio.to_thread(_cli, "use", SQL_MODEL)
+    await asyncio.to_thread(models_command, "use", SQL_MODEL)
     assert await _models(env) == (HELP_MODEL, SQL_MODEL)
-    listed = await asyncio.to_thread(_cli, "list")
+    listed = await asyncio.to_thread(models_command, "list")
     assert "help" in listed and HELP_MODEL in listed
-    await asyncio.to_thread(_cli, "use", "--base", "--purpose", "help")
+    await asyncio.to_thread(models_command, "use", "--base", "--purpose", "help")
     assert await _models(env) == ("gpt-test", SQL_MODEL)
     help_calls = await fetch_rows("llm_call_log", settings=env, min_rows=4, purpose="help")
     assert [c["model"] for c in help_calls] == ["gpt-test", HELP_MODEL, HELP_MODEL, "gpt-test"]

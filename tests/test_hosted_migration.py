@@ -1,43 +1,21 @@
 """Migrations 0003 (hosted plans, Slack events and pending changes) and 0005 (event state), SQLite and PostgreSQL."""
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from app.db.engine import build_engine, database_url
-from app.db.migrate import alembic_config, downgrade_database, head_revision, upgrade_database
+from app.db.connection import build_engine, database_url
+from app.db.migrate import alembic_config, downgrade_database, upgrade_database
 from app.settings import Settings
-from tests.test_db_migrations import _fresh_postgres, _fresh_sqlite, _revision, _tables
+from tests.migrations import check_round_trip, fresh_database, revision  # noqa: F401  (the fixture `fresh`)
 
 NEW_TABLES = {"hosted_plans", "slack_events", "slack_pending"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    """An empty database of each back end."""
-    if request.param == "sqlite":
-        yield from _fresh_sqlite(tmp_path)
-    else:
-        yield from _fresh_postgres()
-
-
 def test_0003_upgrades_from_0002_and_back(fresh: Settings) -> None:
-    upgrade_database(fresh, revision="0002")
-    assert not _tables(fresh) & NEW_TABLES
-    upgrade_database(fresh, revision="0003")
-    assert _tables(fresh) >= NEW_TABLES
-    assert _revision(fresh) == "0003"
-    upgrade_database(fresh)
-    assert _revision(fresh) == head_revision()
-    command.check(alembic_config(database_url(fresh)))  # models and migrations agree
-    downgrade_database(fresh, revision="0002")
-    assert not _tables(fresh) & NEW_TABLES
-    assert _revision(fresh) == "0002"
+    check_round_trip(fresh, before="0002", target="0003", new_tables=NEW_TABLES)
 
 
 def _sql(settings: Settings, statement: str) -> Any:
@@ -78,4 +56,4 @@ def test_0006_adds_done_at_and_counts_older_events_as_done(fresh: Settings) -> N
     command.check(alembic_config(database_url(fresh)))
     downgrade_database(fresh, revision="0005")
     assert "done_at" not in _columns(fresh, "slack_events")
-    assert _revision(fresh) == "0005"
+    assert revision(fresh) == "0005"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.keys import NewKey, create_api_key
 from app.ops.ratelimit import MemoryRateLimiter
 from app.ops.ratelimit_db import DatabaseRateLimiter

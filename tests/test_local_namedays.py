@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from app.local.time import parse_time
+from tests.local_scores import check_local_scores
 from tests.shared_data import SHARED, require_shared
-from tests.test_local_devset import _check
 
 NAMEDAYS_DEVSET = SHARED / "devset/namedays.jsonl"
 OWN_NAMEDAYS = Path(__file__).parent / "data/namedays_cases.jsonl"
@@ -15,11 +15,11 @@ OWN_NAMEDAYS = Path(__file__).parent / "data/namedays_cases.jsonl"
 
 def test_public_namedays_devset() -> None:
     require_shared(NAMEDAYS_DEVSET)
-    _check(NAMEDAYS_DEVSET, min_correct=10)  # the README's 10/10
+    check_local_scores(NAMEDAYS_DEVSET, min_correct=10)  # the README's 10/10
 
 
 def test_own_namedays_cases() -> None:
-    _check(OWN_NAMEDAYS, min_correct=23)  # the README's 23/23
+    check_local_scores(OWN_NAMEDAYS, min_correct=23)  # the README's 23/23
 
 
 # The "done" examples, as the time resolver sees them.

@@ -9,7 +9,7 @@ from app.evaluation.scoring import score_answer
 from app.local.engine import explain
 from app.local.typed import reshape
 from app.schemas import SqlRequest
-from tests.test_local_devset import _check
+from tests.local_scores import check_local_scores
 
 DATA = Path(__file__).parent / "data"
 TYPED_CASES = DATA / "typed_cases.jsonl"
@@ -18,11 +18,11 @@ TYPED2_CASES = DATA / "typed2.jsonl"
 
 
 def test_typed_cases_precision_and_coverage() -> None:
-    _check(TYPED_CASES, min_correct=16)  # the README's 16/16
+    check_local_scores(TYPED_CASES, min_correct=16)  # the README's 16/16
 
 
 def test_typed2_cases_precision_and_coverage() -> None:
-    _check(TYPED2_CASES, min_correct=108)  # the README's 108/112
+    check_local_scores(TYPED2_CASES, min_correct=108)  # the README's 108/112
 
 
 RESHAPED: list[tuple[str, str, str | None]] = [

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ulid import ULID
 
 from app.cli import cli
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.models import Feedback, LlmCallLog, RequestLog
 from app.ops.retention import RowSampler, parse_age
 from app.settings import Settings

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.db.migrate import head_revision
-from app.ops.logs import JsonFormatter, logging_config, request_id_var
+from app.ops.structured_logs import JsonFormatter, logging_config, request_id_var
 from app.settings import Settings
 from tests.conftest import completion, make_settings, open_client, sql_request
 

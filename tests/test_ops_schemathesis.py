@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.keys import create_api_key
 from app.main import create_app
 from tests.conftest import LLM_BASE_URL, completion, make_settings

@@ -5,9 +5,9 @@ from string import Template
 
 import pytest
 
-from app.llm.context import select_records
 from app.llm.exemplars import load_exemplars
 from app.llm.messages import build_messages, build_static_prefix
+from app.llm.prompt_records import select_records
 from app.llm.prompts import PromptError, load_prompts, render
 from app.schemas import SqlRequest
 from app.settings import PROJECT_ROOT

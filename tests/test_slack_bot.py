@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from app.db.engine import build_engine
-from app.db.hosted import load_plans, save_plans, take_event
+from app.db.connection import build_engine
+from app.db.hosted_store import load_plans, save_plans, take_event
 from app.db.models import SlackEvent
 from app.main import create_app
 from app.settings import Settings

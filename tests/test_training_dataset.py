@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ulid import ULID
 
 from app.cli import cli
-from app.db.engine import build_engine
+from app.db.connection import build_engine
 from app.db.migrate import upgrade_database
 from app.db.models import Feedback, RequestLog
 from app.settings import Settings, get_settings

@@ -3,22 +3,18 @@
 import asyncio
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.db.engine import build_engine
-from app.db.migrate import upgrade_database
-from app.db.models import FinetunedModel
-from app.settings import Settings, get_settings
-from tests.conftest import completion, fetch_rows, make_settings, open_client, sql_request
+from app.settings import Settings
+from tests.conftest import completion, fetch_rows, open_client, sql_request
+from tests.model_choice import models_command, models_database
 
 runner = CliRunner()
 MODEL = "ft:gpt-4o-mini-2024-07-18:calendy::abc123"
@@ -28,28 +24,9 @@ GOOD = "INSERT INTO TODO (title, due_time, category_id) VALUES ('알골 과제',
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """A fresh database holding one fine-tuned model; the service re-reads the choice on every call."""
-    settings = make_settings(
-        database_url=f"sqlite:///{tmp_path / 'models.db'}", data_dir=tmp_path, active_model_refresh_s=0
+    yield from models_database(
+        tmp_path, monkeypatch, [{"model": MODEL, "job_id": "ftjob-1", "metrics": {"valid_loss": 0.2}}]
     )
-    monkeypatch.setenv("CALENDY_DATABASE_URL", str(settings.database_url))
-    monkeypatch.setenv("CALENDY_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CALENDY_LLM_MODEL", "gpt-test")
-    get_settings.cache_clear()
-    upgrade_database(settings)
-
-    async def add_model() -> None:
-        engine = build_engine(settings)
-        row = {
-            "model": MODEL, "base_model": "gpt-4o-mini-2024-07-18", "job_id": "ftjob-1",
-            "training_file_id": "file-1", "created_at": datetime.now(UTC), "metrics": {"valid_loss": 0.2},
-        }  # fmt: skip
-        async with engine.begin() as connection:
-            await connection.execute(insert(FinetunedModel).values(**row))
-        await engine.dispose()
-
-    asyncio.run(add_model())
-    yield settings
-    get_settings.cache_clear()
 
 
 def _answer(request: httpx.Request) -> httpx.Response:
@@ -67,24 +44,18 @@ async def _ask(settings: Settings) -> dict[str, Any]:
     raise AssertionError("no client")
 
 
-def _cli(*args: str) -> str:
-    result = runner.invoke(cli, ["models", *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @pytest.mark.anyio
 async def test_models_use_switches_the_called_model_and_back(env: Settings, llm_mock: respx.MockRouter) -> None:
     route = llm_mock.post("/chat/completions").mock(side_effect=_answer)
-    assert MODEL in await asyncio.to_thread(_cli, "list")
+    assert MODEL in await asyncio.to_thread(models_command, "list")
     assert (await _ask(env))["model"] == "gpt-test"
-    assert "serving " + MODEL in await asyncio.to_thread(_cli, "use", MODEL)
+    assert "serving " + MODEL in await asyncio.to_thread(models_command, "use", MODEL)
     answered = await _ask(env)
     sent = json.loads(route.calls.last.request.content)
     assert sent["model"] == MODEL and answered["model"] == MODEL
     [call] = await fetch_rows("llm_call_log", settings=env, request_id=answered["request_id"])
     assert call["model"] == MODEL
-    await asyncio.to_thread(_cli, "use", "--base")
+    await asyncio.to_thread(models_command, "use", "--base")
     await _ask(env)
     assert json.loads(route.calls.last.request.content)["model"] == "gpt-test"
 
@@ -97,7 +68,7 @@ async def test_exemplars_dropped_for_a_finetuned_model_when_configured(
     settings = env.model_copy(update={"finetuned_exemplars": False})
     await _ask(settings)
     full = json.loads(route.calls.last.request.content)["messages"]
-    await asyncio.to_thread(_cli, "use", MODEL)
+    await asyncio.to_thread(models_command, "use", MODEL)
     await _ask(settings)
     short = json.loads(route.calls.last.request.content)["messages"]
     assert len(full) > 3 and [m["role"] for m in short] == ["system", "user", "user"]

@@ -7,8 +7,7 @@ import httpx
 import pytest
 import respx
 
-from app.engine_answer import EngineAnswer
-from app.runtime import LocalEngine
+from app.engine_answer import EngineAnswer, LocalEngine
 from app.schemas import SqlRequest
 from tests.conftest import completion, make_settings, open_client
 

@@ -15,9 +15,9 @@ from app.db.keys import KeyInfo
 from app.errors import ServiceUnavailable
 from app.ops.metrics import Metrics
 from app.ops.requestlog import RequestRecord, record_of
-from app.ops.runtime import Ops
-from app.runtime import Runtime
+from app.ops.state import Ops
 from app.schemas import SqlRequest, SummaryRequest
+from app.services.runtime import Runtime
 from app.settings import Settings
 
 BodyT = TypeVar("BodyT", bound=BaseModel)

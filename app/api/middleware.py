@@ -6,13 +6,13 @@ import logging
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ulid import ULID
 
-from app.api.errors import app_error_response
+from app.api.error_handlers import app_error_response
 from app.errors import PayloadTooLarge, RequestTimeout
 from app.ops.call_log import llm_call_rows, log_llm_calls
-from app.ops.logs import request_id_var
 from app.ops.metrics import Metrics
 from app.ops.requestlog import UNLOGGED_ROUTES, RequestRecord, record_of
 from app.ops.retention import RowSampler
+from app.ops.structured_logs import request_id_var
 
 logger = logging.getLogger("calendy.access")
 UNMATCHED = "unmatched"

@@ -8,10 +8,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app.api.deps import MetricsDep, OpsDep, RuntimeDep
-from app.api.errors import error_response
+from app.api.error_handlers import error_response
 from app.db.migrate import current_revision, head_revision
-from app.ops.schemas import ReadyResponse
-from app.schemas import ErrorBody
+from app.schemas import ErrorBody, ReadyResponse
 
 logger = logging.getLogger("calendy.ops")
 # A readiness probe must answer fast even when the database hangs.

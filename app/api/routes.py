@@ -9,8 +9,7 @@ from pydantic_core import to_json
 from app.api.deps import ApiKeyDep, OpsDep, RuntimeDep, SqlCallDep, SummaryCallDep
 from app.api.limits import check_sql_limits, check_summary_limits
 from app.ops.llmcall import CallRecorder
-from app.ops.schemas import FeedbackRequest, FeedbackResponse
-from app.schemas import ErrorBody, SqlResponse, SummaryResponse
+from app.schemas import ErrorBody, FeedbackRequest, FeedbackResponse, SqlResponse, SummaryResponse
 from app.services.commands import convert_command
 from app.services.feedback import record_feedback
 from app.services.summaries import summarize_plans

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.client.plans import PlanStore
 from app.client.service import ServiceClient
 from app.client.session import ClientSession, Outcome
-from app.db.hosted import load_plans, save_plans
+from app.db.hosted_store import load_plans, save_plans
 
 Action = Callable[[ClientSession], Awaitable[Outcome]]
 CONFLICT_TEXT = "Your plans changed while this command ran; nothing was changed. Please send it again."

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import build_engine, database_url, is_sqlite
+from app.db.connection import build_engine, database_url, is_sqlite
 from app.db.models import ServiceSetting
 from app.settings import Settings
 

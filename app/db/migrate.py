@@ -15,7 +15,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import database_url, is_sqlite
+from app.db.connection import database_url, is_sqlite
 from app.settings import PROJECT_ROOT, Settings
 
 SCRIPT_LOCATION = PROJECT_ROOT / "alembic"

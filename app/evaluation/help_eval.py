@@ -1,26 +1,18 @@
-"""`calendy eval-help SET`: retrieval hit@k, abstention precision and recall, and cited links that do not exist."""
+"""Help evaluation: retrieval hit@k, abstention precision and recall, and cited links that do not exist."""
 
-import asyncio
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
 
-import typer
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import build_engine
-from app.db.migrate import upgrade_database
 from app.errors import AppError
 from app.help.answer import check_reply
 from app.ops.llmcall import LlmCall
-from app.runtime import Runtime, build_runtime
+from app.ops.run_log import run_record, write_run_log
 from app.schemas import HelpRequest, Locale
 from app.services.help import GUIDE_DIR, answer_question, retrieve_sections, served_sections
-from app.settings import get_settings
-from app.training.dataset_cli import fail
-from app.training.synth_cli import _log, _record
+from app.services.runtime import Runtime
 
 # Each question's model calls go into the request log as the service's do (calendy logs lists them).
 ROUTE = "cli:eval-help"
@@ -95,7 +87,7 @@ async def score_cases(
                 scores.misses.append(f"missed {case.expected}: {case.question} (got {slugs})")
         else:
             scores.unanswerable += 1
-        record = _record(ROUTE)
+        record = run_record(ROUTE)
         record.prompt = case.question
         calls: list[LlmCall] = record.calls
         try:
@@ -109,7 +101,7 @@ async def score_cases(
             raise
         finally:
             if calls and engine is not None and runtime is not None:
-                await _log(engine=engine, settings=runtime.settings, record=record, calls=calls, route=ROUTE)
+                await write_run_log(engine=engine, settings=runtime.settings, record=record, calls=calls, route=ROUTE)
         # Every link that goes out, in the sources and in the answer's text, must be a served section.
         links = [s.url for s in response.sources]
         links += check_reply(text=response.answer, served=served).stripped if not response.abstained else []
@@ -122,42 +114,3 @@ async def score_cases(
         elif case.expected is None:
             scores.misses.append(f"answered a question the guide does not cover: {case.question}")
     return scores
-
-
-def eval_help_command(
-    cases_file: Annotated[Path, typer.Argument(help="Help evaluation set (JSONL: question, locale, expected).")],
-    llm: Annotated[bool, typer.Option(help="Answer with the configured help model (else retrieval alone).")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = False,
-) -> None:
-    """Score help on a set: hit@1/hit@3 of retrieval, abstention precision/recall, invented links (must be 0)."""
-    try:
-        cases = read_cases(cases_file)
-    except (OSError, ValueError) as exc:
-        raise fail(str(exc)) from exc
-    settings = get_settings()
-    if llm and not settings.llm_configured:
-        raise fail("--llm needs an LLM: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
-
-    if llm and settings.db_auto_migrate:
-        upgrade_database(settings)
-
-    async def run() -> tuple[HelpScores, str]:
-        if not llm:
-            return await score_cases(cases=cases, runtime=None), "docs (retrieval only)"
-        runtime, engine = build_runtime(settings), build_engine(settings)
-        try:
-            # The model the service would answer with: the one chosen with `models use --purpose help`.
-            model = await runtime.llm.help_model() if runtime.llm is not None else settings.llm_model
-            return await score_cases(cases=cases, runtime=runtime, engine=engine), f"llm ({model})"
-        finally:
-            await runtime.aclose()
-            await engine.dispose()
-
-    scores, answered_by = asyncio.run(run())
-    typer.echo(f"engine: {answered_by}")
-    typer.echo("\n".join(scores.lines()))
-    for miss in scores.misses if verbose else []:
-        typer.echo(f"  {miss}")
-    if scores.invented_links:
-        typer.echo(json.dumps(scores.invented_links, ensure_ascii=False))
-        raise typer.Exit(1)

@@ -14,9 +14,9 @@ from app.evaluation.cases import request_from_case
 from app.evaluation.cassette import watch_case
 from app.evaluation.scoring import Verdict, score_answer
 from app.ops.llmcall import CallRecorder
-from app.runtime import Runtime
 from app.schemas import SqlRequest, Usage
 from app.services.commands import convert_command
+from app.services.runtime import Runtime
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Any
 from app.engine_answer import EngineAnswer
 from app.llm.body import StaticPrefix
 from app.llm.client import LlmRuntime, complete_chat
-from app.llm.context import select_records
 from app.llm.extract import extract_answer
 from app.llm.messages import build_messages
+from app.llm.prompt_records import select_records
 from app.llm.prompts import PromptTemplates, render
 from app.ops.llmcall import CallRecorder
 from app.schemas import SqlRequest, Status, Usage

@@ -3,8 +3,8 @@
 from datetime import datetime
 from typing import Any
 
-from app.llm.context import PromptRecords
 from app.llm.exemplars import Exemplar
+from app.llm.prompt_records import PromptRecords
 from app.llm.prompts import PromptTemplates, render
 from app.namedays import mentioned_named_days
 from app.schemas import Category, HistoryTurn, Schedule, Todo

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.db.engine import EncodedJson
+from app.db.connection import EncodedJson
 from app.ops.llmcall import LlmCall
 from app.schemas import SqlRequest, SqlResponse, SummaryRequest, SummaryResponse
 

@@ -11,9 +11,9 @@ from app.engine_answer import EngineAnswer
 from app.errors import LlmInvalidOutput, LlmUnavailable, SqlRejected
 from app.llm.engine import add_repair_turn, answer_with_llm, start_conversation
 from app.ops.llmcall import CallRecorder
-from app.runtime import Runtime
 from app.schemas import SqlRequest, SqlResponse
 from app.services.intent import infer_intent
+from app.services.runtime import Runtime
 from app.sqlcheck import CheckedStatement, check_sql, needs_confirmation
 
 logger = logging.getLogger("calendy.commands")

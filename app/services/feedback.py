@@ -11,10 +11,9 @@ from app.db.keys import KeyInfo
 from app.db.queries import LoggedRequest, find_logged_request, store_feedback
 from app.errors import InvalidRequest, SqlRejected
 from app.ops.requestlog import RECORDS_OMITTED
-from app.ops.runtime import Ops
-from app.ops.schemas import FeedbackRequest, FeedbackResponse
-from app.runtime import Runtime
-from app.schemas import SqlRequest, Statement
+from app.ops.state import Ops
+from app.schemas import FeedbackRequest, FeedbackResponse, SqlRequest, Statement
+from app.services.runtime import Runtime
 from app.sqlcheck import check_sql, check_sql_without_records
 
 FEEDBACK_ROUTE = "/v1/sql"

@@ -18,8 +18,8 @@ from app.help.retrieval import SectionIndex
 from app.llm.client import complete_chat
 from app.llm.prompts import load_template
 from app.ops.llmcall import CallRecorder, LlmCall
-from app.runtime import Runtime
 from app.schemas import HelpRequest, HelpResponse, HelpSource, Locale
+from app.services.runtime import Runtime
 from app.settings import PROJECT_ROOT
 
 logger = logging.getLogger("calendy.help")

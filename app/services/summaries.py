@@ -8,9 +8,9 @@ from app.errors import AppError, LlmUnavailable
 from app.llm.client import complete_chat
 from app.llm.prompts import render
 from app.ops.llmcall import CallRecorder
-from app.runtime import Runtime
 from app.schemas import SummaryPlan, SummaryRequest, SummaryResponse
 from app.services.briefing import brief_plans
+from app.services.runtime import Runtime
 
 _HANGUL = re.compile(r"[가-힣]")
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.client.hosted import Action, HostedPlans, Person
 from app.client.service import ServiceClient, ServiceError
 from app.client.session import ClientSession, Outcome
-from app.db.hosted import Pending, claim_pending, find_pending, finish_event, store_pending, take_event
+from app.db.hosted_store import Pending, claim_pending, find_pending, finish_event, store_pending, take_event
 from app.settings import Settings
 from app.slack.blocks import (
     CANCEL,

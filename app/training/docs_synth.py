@@ -17,8 +17,8 @@ from app.help.retrieval import tokenize
 from app.llm.client import complete_chat
 from app.llm.prompts import load_template, render
 from app.ops.llmcall import CallRecorder, LlmCall
-from app.runtime import Runtime
 from app.services.help import ABSTAIN, retrieve_sections
+from app.services.runtime import Runtime
 from app.training.docs_chunks import Chunk
 from app.training.help_pairs import HelpPair
 from app.training.synth import parse_commands

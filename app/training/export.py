@@ -10,8 +10,8 @@ from functools import cache
 from typing import Any
 
 from app.errors import AppError
-from app.llm.context import select_records
 from app.llm.messages import build_messages
+from app.llm.prompt_records import select_records
 from app.training.pairs import Pair, sql_answer
 
 Example = dict[str, Any]

@@ -19,9 +19,9 @@ from app.llm.client import complete_chat
 from app.llm.messages import render_user_data
 from app.llm.prompts import load_template, render
 from app.ops.llmcall import CallRecorder, LlmCall
-from app.runtime import Runtime
 from app.schemas import Category, Schedule, SqlRequest, Timestamp, Todo
 from app.services.commands import answer_with_repair
+from app.services.runtime import Runtime
 from app.training.pairs import Pair
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")

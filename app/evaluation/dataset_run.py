@@ -13,7 +13,7 @@ from app.evaluation.cassette_file import Cassette
 from app.evaluation.console import progress_bar
 from app.evaluation.remote import open_service_client, remote_answerer
 from app.evaluation.runner import CaseResult, evaluate_cases, in_process_answerer
-from app.runtime import build_runtime
+from app.services.runtime import build_runtime
 from app.settings import Settings
 
 # With --replay and no LLM in the environment the LLM path still runs: nothing is ever sent there.

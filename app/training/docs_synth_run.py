@@ -1,28 +1,24 @@
-"""`calendy synth docs FILES... --out qa.jsonl`: help pairs from the docs, resumable, every call logged."""
+"""`calendy synth docs`'s run: help pairs from the docs, resumable, every call logged."""
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import build_engine
-from app.db.migrate import upgrade_database
+from app.db.connection import build_engine
 from app.errors import AppError
 from app.help.guide import load_guide
 from app.ops.llmcall import LlmCall
-from app.runtime import Runtime, build_runtime
+from app.ops.run_log import run_record, write_run_log
 from app.services.help import GUIDE_DIR, served_sections
-from app.settings import PROJECT_ROOT, Settings, get_settings
-from app.training.dataset_cli import fail
-from app.training.docs_chunks import DEFAULT_BUDGET, Chunk, chunk_files
+from app.services.runtime import Runtime, build_runtime
+from app.settings import PROJECT_ROOT, Settings
+from app.training.docs_chunks import Chunk
 from app.training.docs_synth import ChunkResult, generated_negatives, is_near_duplicate, negative_pair, pairs_of_chunk
 from app.training.help_pairs import help_pair_line
 from app.training.pairs import write_lines
-from app.training.synth_cli import _log, _record
 
 ROUTE = "cli:synth-docs"
 NEGATIVES_FILE = PROJECT_ROOT / "evals" / "help_negatives.jsonl"
@@ -84,7 +80,7 @@ def listed_negatives(*, path: Path, kept: list[str]) -> ChunkResult:
 
 async def _unit(*, settings: Settings, engine: AsyncEngine, unit: str, work: Any, progress: DocsProgress) -> None:
     """Run one unit with its own log record (route cli:synth-docs), then save what it gave."""
-    record = _record(ROUTE)
+    record = run_record(ROUTE)
     calls: list[LlmCall] = record.calls
     try:
         result: ChunkResult = await work(calls)
@@ -94,7 +90,7 @@ async def _unit(*, settings: Settings, engine: AsyncEngine, unit: str, work: Any
         raise
     finally:
         if calls:
-            await _log(engine=engine, settings=settings, record=record, calls=calls, route=ROUTE)
+            await write_run_log(engine=engine, settings=settings, record=record, calls=calls, route=ROUTE)
     progress.save(unit=unit, result=result)
 
 
@@ -135,36 +131,3 @@ async def synthesize_docs(
         await runtime.aclose()
         await engine.dispose()
     return progress
-
-
-def synth_docs_command(
-    files: Annotated[list[Path], typer.Argument(help="Markdown files, e.g. docs/user-guide.*.md.", exists=True)],
-    out: Annotated[Path, typer.Option("--out", help="Help pairs JSONL (appended to: re-running resumes).")],
-    n: Annotated[int, typer.Option("--n", min=1, max=20, help="Questions per chunk.")] = 3,
-    budget: Annotated[int, typer.Option(min=100, max=8000, help="Tokens per chunk at most.")] = DEFAULT_BUDGET,
-    negatives: Annotated[int, typer.Option(min=0, max=100, help="Generated negatives per language.")] = 10,
-    negatives_file: Annotated[
-        Path | None, typer.Option(help="Hand-written questions the docs do not answer (JSONL).")
-    ] = NEGATIVES_FILE,
-) -> None:
-    """Chunk the docs, ask the model for questions and answers from each chunk, keep the grounded ones."""
-    settings = get_settings()
-    if not settings.llm_configured:
-        raise fail("no LLM configured: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
-    chunks = chunk_files(paths=files, budget=budget, served_dir=GUIDE_DIR)
-    if settings.db_auto_migrate:
-        upgrade_database(settings)
-    try:
-        progress = asyncio.run(
-            synthesize_docs(
-                settings=settings, chunks=chunks, n=n, negatives=negatives, negatives_file=negatives_file, out=out
-            )
-        )
-    except AppError as exc:
-        raise fail(f"{exc.message} (re-run to continue where it stopped)") from exc
-    counts = progress.counts
-    typer.echo(
-        f"{len(chunks)} chunks; kept {counts['kept']} pairs and {counts['negatives']} negatives, "
-        f"dropped {counts['dropped']} questions this run; pairs in {out}"
-    )
-    typer.echo(f"dropped questions and their reasons: {progress.progress}")

@@ -1,4 +1,4 @@
-"""`calendy eval`: score an engine on a dataset by executing its SQL, or compare two runs."""
+"""`calendy eval` (score an engine on a dataset by executing its SQL, or compare two runs) and `calendy eval-help`."""
 
 import asyncio
 import json
@@ -8,6 +8,11 @@ from typing import Annotated
 
 import typer
 
+from app.cli.common import fail
+from app.db.connection import build_engine
+from app.db.migrate import upgrade_database
+from app.evaluation.help_eval import HelpScores, read_cases, score_cases
+from app.services.runtime import build_runtime
 from app.settings import get_settings
 
 
@@ -94,9 +99,9 @@ def eval_command(
     from app.evaluation.cases import load_cases
     from app.evaluation.cassette_file import load_cassette
     from app.evaluation.console import make_console, print_report
+    from app.evaluation.dataset_run import RunOptions, run_dataset
     from app.evaluation.html_report import render_html
     from app.evaluation.report import report_json
-    from app.evaluation.session import RunOptions, run_dataset
 
     settings = get_settings()
     if record is not None and not settings.llm_configured:
@@ -133,4 +138,43 @@ def eval_command(
     print_report(make_console(), report, notes=notes)
     if report["overall"]["missed"]:
         # A replay that could not answer every case is not a result to trust (or to pass CI).
+        raise typer.Exit(1)
+
+
+def eval_help_command(
+    cases_file: Annotated[Path, typer.Argument(help="Help evaluation set (JSONL: question, locale, expected).")],
+    llm: Annotated[bool, typer.Option(help="Answer with the configured help model (else retrieval alone).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = False,
+) -> None:
+    """Score help on a set: hit@1/hit@3 of retrieval, abstention precision/recall, invented links (must be 0)."""
+    try:
+        cases = read_cases(cases_file)
+    except (OSError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    settings = get_settings()
+    if llm and not settings.llm_configured:
+        raise fail("--llm needs an LLM: set CALENDY_LLM_API_KEY (or OPENAI_API_KEY)")
+
+    if llm and settings.db_auto_migrate:
+        upgrade_database(settings)
+
+    async def run() -> tuple[HelpScores, str]:
+        if not llm:
+            return await score_cases(cases=cases, runtime=None), "docs (retrieval only)"
+        runtime, engine = build_runtime(settings), build_engine(settings)
+        try:
+            # The model the service would answer with: the one chosen with `models use --purpose help`.
+            model = await runtime.llm.help_model() if runtime.llm is not None else settings.llm_model
+            return await score_cases(cases=cases, runtime=runtime, engine=engine), f"llm ({model})"
+        finally:
+            await runtime.aclose()
+            await engine.dispose()
+
+    scores, answered_by = asyncio.run(run())
+    typer.echo(f"engine: {answered_by}")
+    typer.echo("\n".join(scores.lines()))
+    for miss in scores.misses if verbose else []:
+        typer.echo(f"  {miss}")
+    if scores.invented_links:
+        typer.echo(json.dumps(scores.invented_links, ensure_ascii=False))
         raise typer.Exit(1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import build_engine, database_url, display_url
+from app.db.connection import build_engine, database_url, display_url
 from app.db.migrate import current_revision, head_revision, upgrade_database
 from app.ops.keycache import KeyCache
 from app.ops.logwriter import LogWriter

@@ -7,10 +7,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.cli.common import fail, with_engine
 from app.db.active_model import PURPOSES, get_active_model
-from app.ops.cli import _with_engine
 from app.settings import get_settings
-from app.training.dataset_cli import fail
 from app.training.jobs_db import list_models, set_active_model
 
 models_app = typer.Typer(help="The model the service answers with.", no_args_is_help=True)
@@ -31,7 +30,7 @@ def models_list() -> None:
         ]  # fmt: skip
         return {p: await get_active_model(engine=engine, purpose=p) for p in PURPOSES}, described
 
-    active, rows = _with_engine(settings, load)
+    active, rows = with_engine(settings, load)
 
     def served(model: str | None) -> str:
         return ", ".join(p for p in PURPOSES if active[p] == model)
@@ -69,7 +68,7 @@ def models_use(
         await set_active_model(engine=engine, model=model, purpose=purpose)
         return None
 
-    problem = _with_engine(settings, choose)
+    problem = with_engine(settings, choose)
     if problem is not None:
         raise fail(problem)
     served = model or settings.llm_model

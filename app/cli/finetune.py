@@ -11,12 +11,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.cli.common import fail, with_engine
 from app.db.active_model import PURPOSES
 from app.errors import AppError
 from app.llm.client import build_llm_client
-from app.ops.cli import _with_engine
 from app.settings import Settings, get_settings
-from app.training.dataset_cli import fail
 from app.training.finetune import JobState, cancel_job, detect_purpose, poll_job, start_job
 from app.training.jobs_db import TERMINAL, list_jobs
 
@@ -37,7 +36,7 @@ def _with_client(settings: Settings, work: Callable[[AsyncEngine, AsyncOpenAI], 
             await client.close()
 
     try:
-        return _with_engine(settings, run)
+        return with_engine(settings, run)
     except AppError as exc:
         raise fail(exc.message) from exc
 
@@ -104,7 +103,7 @@ def finetune_status(
 ) -> None:
     """Resume following a job from the database (after a restart too), until it ends."""
     settings = get_settings()
-    jobs = _with_engine(settings, lambda engine: list_jobs(engine=engine))
+    jobs = with_engine(settings, lambda engine: list_jobs(engine=engine))
     if job_id is None:
         pending = [job for job in jobs if job.status not in TERMINAL] or jobs
         if not pending:
@@ -123,7 +122,7 @@ def finetune_status(
 @finetune_app.command("list")
 def finetune_list() -> None:
     """Every job this service started, newest first."""
-    jobs = _with_engine(get_settings(), lambda engine: list_jobs(engine=engine))
+    jobs = with_engine(get_settings(), lambda engine: list_jobs(engine=engine))
     table = Table("job", "base", "status", "model", "created", "error")
     for job in jobs:
         table.add_row(

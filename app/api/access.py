@@ -5,12 +5,12 @@ import logging
 from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.errors import app_error_response
+from app.api.error_handlers import app_error_response
 from app.db.keys import KeyInfo
 from app.errors import AppError, RateLimited, ServiceUnavailable, Unauthorized
 from app.ops.metrics import Metrics
 from app.ops.requestlog import record_of
-from app.ops.runtime import Ops
+from app.ops.state import Ops
 from app.settings import Settings
 
 logger = logging.getLogger("calendy.auth")

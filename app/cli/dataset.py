@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from app.cli.common import fail, with_engine
 from app.errors import AppError
 from app.llm.exemplars import load_exemplars
 from app.llm.messages import build_static_prefix
@@ -19,14 +20,6 @@ from app.training.help_pairs import read_help_pairs
 from app.training.pairs import pair_key, pair_line, read_pairs, write_lines
 
 dataset_app = typer.Typer(help="Training data: verified pairs and fine-tuning files.", no_args_is_help=True)
-
-
-def fail(message: str, details: list[str] | None = None) -> typer.Exit:
-    """Print an error (and its details) to stderr; the Exit(1) to raise."""
-    typer.secho(f"calendy: {message}", err=True, fg="red")
-    for line in details or []:
-        typer.echo(f"  {line}", err=True)
-    return typer.Exit(1)
 
 
 def _val_path(out: Path) -> Path:
@@ -86,10 +79,8 @@ def from_feedback_command(
     out: Annotated[Path, typer.Option("--out", help="Pairs JSONL to write.")],
 ) -> None:
     """Pairs from `executed` and `corrected` feedback (never `undone`/`failed`), validated again."""
-    from app.ops.cli import _with_engine
-
     settings = get_settings()
-    rows = _with_engine(settings, lambda engine: load_feedback_rows(engine=engine))
+    rows = with_engine(settings, lambda engine: load_feedback_rows(engine=engine))
     schema = load_client_schema(settings.prompts_dir / "schema.sql")
     harvest = harvest_pairs(rows=rows, schema=schema, max_steps=settings.shadow_max_steps)
     seen: set[str] = set()

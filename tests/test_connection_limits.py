@@ -136,6 +136,7 @@ def test_calendy_serve_closes_a_silent_connection() -> None:
         "CALENDY_AUTH_DISABLED": "true",
         "CALENDY_LLM_API_KEY": "",
         "CALENDY_HTTP_HEADER_TIMEOUT_S": "1",
+        "CALENDY_HTTP_MAX_HEADER_BYTES": "2048",
     }
     root = Path(__file__).resolve().parents[1]
     args = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "1"]
@@ -160,6 +161,9 @@ def test_calendy_serve_closes_a_silent_connection() -> None:
         for sock in silent:
             sock.close()
         assert results == [True] * 4
+        # The head-size limit reaches the worker's protocol (httptools when installed): api.md's 400 body.
+        big = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Pad": "a" * 4096}, timeout=5)
+        assert big.status_code == 400 and big.json()["error"]["details"] == {"field": "headers", "limit": 2048}
     finally:
         process.terminate()
         process.wait(timeout=30)

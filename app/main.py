@@ -14,6 +14,7 @@ from app.api.error_handlers import install_error_handlers
 from app.api.help_routes import router as help_router
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.ops_routes import router as ops_router
+from app.api.overload import ConcurrencyLimitMiddleware
 from app.api.playground_routes import router as playground_router
 from app.api.routes import router
 from app.api.slack_routes import router as slack_router
@@ -86,11 +87,13 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.metrics, app.state.settings = metrics, resolved
-    # Added innermost first: the request context wraps the guard, which wraps the body limit.
+    # Added innermost first: the request context wraps the concurrency cap, which wraps the guard,
+    # which wraps the body limit (an overloaded worker refuses before any key lookup or body read).
     app.add_middleware(
         BodyLimitMiddleware, max_body_bytes=resolved.max_body_bytes, body_timeout_s=resolved.http_body_timeout_s
     )
     app.add_middleware(GuardMiddleware, settings=resolved, metrics=metrics)
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=resolved.http_limit_concurrency)
     routers = [router, ops_router, help_router, playground_router]
     routers += [slack_router] if resolved.slack_configured else []
     paths = frozenset(route.path for r in routers for route in r.routes if isinstance(route, APIRoute))

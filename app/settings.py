@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     # Connections (`calendy serve`): idle after a response at most http_keep_alive_s; request
     # headers complete within http_header_timeout_s of the connection or the last response (a
     # connection that sends nothing is closed then); the whole body within http_body_timeout_s
-    # of the headers (408 otherwise); at most http_limit_concurrency connections and requests
-    # per worker (uvicorn answers 503 beyond; 0 = no limit). See docs/operations.md.
+    # of the headers (408 otherwise); at most http_limit_concurrency requests in flight per
+    # worker (503 service_unavailable beyond, uvicorn's own limit a backstop above; 0 = no
+    # limit); request heads of at most http_max_header_bytes (400). See docs/operations.md.
     http_keep_alive_s: int = Field(default=5, ge=1)
     http_header_timeout_s: float = Field(default=10.0, gt=0, le=60)
     http_body_timeout_s: float = Field(default=30.0, gt=0)

@@ -20,19 +20,21 @@ def _errors(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
 
 
 _COMMON = {
-    400: "invalid_request: malformed JSON",
+    400: "invalid_request: malformed JSON, or request headers over CALENDY_HTTP_MAX_HEADER_BYTES",
     401: "unauthorized",
     408: "request_timeout: the body did not arrive within CALENDY_HTTP_BODY_TIMEOUT_S",
     413: "payload_too_large",
     422: "invalid_request: a missing or wrong field, or a limit exceeded",
     429: "rate_limited",
-    503: "service_unavailable: API keys cannot be checked (the service's database is unreachable)",
+    503: "service_unavailable: API keys cannot be checked (the service's database is unreachable), or the worker"
+    " has CALENDY_HTTP_LIMIT_CONCURRENCY requests in flight (Retry-After)",
 }
 _ERRORS = _errors(
     {
         **_COMMON,
         502: "llm_invalid_output or llm_error",
-        503: "llm_unavailable, or service_unavailable (the service's database is unreachable)",
+        503: "llm_unavailable, or service_unavailable (the service's database is unreachable, or the worker is at"
+        " its cap of requests in flight)",
         504: "llm_timeout",
     }
 )

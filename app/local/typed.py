@@ -61,6 +61,23 @@ _EN_OPERATION = re.compile(
 )
 _EN_DONE_WITH = re.compile(r"^(?:i'm|im|i\s+am)\s+(?:all\s+)?(?:done|finished)\s+with\s+", _I)
 _TAIL = re.compile(r"[\s.!?~]+$")
+# Words of urgency or politeness after the verb ("잡아줘 꼭", "추가해줘 제발 좀", "add please …"):
+# they say how much, never what, so they are no part of a title. Not 당장 (now) or 진짜 (really?).
+_KO_FILLER = r"(?:꼭|좀|제발|빨리|얼른|어서|부탁해|부탁합니다|부탁드려|부탁드립니다|please|pls|plz)(?:요|용)?"
+_KO_FILLER_TAIL = re.compile(rf"(?:[\s,]+{_KO_FILLER}[\s.!?~]*)+$", _I)
+_KO_VERB_BEFORE = re.compile(
+    rf"(?:{lx.KO_INSERT}|{lx.KO_DELETE}|{lx.KO_UPDATE}|{lx.KO_COMPLETE}|{lx.KO_SELECT}|{lx.KO_SUMMARY}){lx.KO_AUX}$"
+)
+_EN_VERB_FILLER = re.compile(
+    r"^(?P<verb>add|create|schedule|put|set|cancel|delete|remove|drop|clear|move|push|shift|reschedule|postpone"
+    r"|change|rename|mark|show|list)[\s,]+(?:(?:please|pls|plz|kindly|quickly)[\s,]+)+(?=\S)",
+    _I,
+)
+_EN_FILLER_TAIL = re.compile(
+    r"(?:[\s,]+(?:pretty\s+please|please|pls|plz|thanks(?:\s+a\s+lot)?|thx|ty|tysm|thank\s+(?:you|u)(?:\s+so\s+much)?))+"
+    r"[\s.!?~]*$",
+    _I,
+)
 # Trailing words of bare jamo ("ㄱㄱ", "ㅇㅋ", "ㅎㅎ"): chat noise, not part of a title.
 # Not ㄴㄴ ("no no"), which says the opposite of the command before it.
 _JAMO_TAIL = re.compile(r"(?:\s+[ㄱㅇㅋㅎㅠㅜ]+[\s.!?~]*)+$")
@@ -89,6 +106,22 @@ def split_memo(text: str) -> tuple[str, str | None]:
     if (quoted := _QUOTED_MEMO.match(memo)) is not None:
         memo = quoted.group("inner").strip()
     return text[: found.start()].strip(" ,.;"), memo or None
+
+
+def drop_fillers(text: str) -> str:
+    """Urgency and politeness words after the verb dropped ("치과 예약 잡아줘 꼭", "add please X")."""
+    if _korean(text):
+        found = _KO_FILLER_TAIL.search(text)
+        if found is None or found.start() == 0:
+            return text
+        head = _TAIL.sub("", text[: found.start()])
+        # Only after a verb (at the end, or opening a verb-first command): "치과 꼭" alone is left as said.
+        return head if _KO_VERB_BEFORE.search(head) or _KO_LEAD_VERB.match(head) else text
+    if (found := _EN_VERB_FILLER.match(text)) is not None:
+        text = f"{found.group('verb')} {text[found.end() :]}"
+    if (tail := _EN_FILLER_TAIL.search(text)) is not None and tail.start() > 0:
+        text = text[: tail.start()]
+    return text
 
 
 def verb_last(text: str) -> str:
@@ -129,5 +162,5 @@ def reshape(prompt: str) -> Typed:
     """The prompt as the engine's rules expect it, and the memo said with it."""
     text = _JAMO_TAIL.sub("", _DOUBLED.sub(r"\1", prompt)) or prompt
     text, memo = split_memo(text)
-    text = plain_ending(verb_last(text))
+    text = plain_ending(verb_last(drop_fillers(text)))
     return Typed(prompt=text, memo=memo)

@@ -13,7 +13,8 @@ _NEGATIVES = {
 }
 
 
-_SECTION = re.compile(r"^### (?P<title>.+)\nLink: (?P<url>\S+)\n(?P<body>(?:.|\n)*?)(?=\n\n### |\n\nQuestion:)", re.M)
+# The first retrieved section of a /v1/help prompt: heading, link, body up to the next one.
+_SECTION = re.compile(r"^### (?P<title>.+)\nLink: (?P<url>\S+)\n(?P<body>(?:.|\n)*?)(?=\n### |\n\nQuestion:)", re.M)
 
 
 def _first_sentence(text: str) -> str:
@@ -26,9 +27,7 @@ def help_answer(messages: list[dict[str, Any]]) -> tuple[str, str] | None:
     system, last = str(messages[0]["content"]), str(messages[-1]["content"])
     # /v1/help sends a system prompt; synth's answer prompt (one user message) starts the same way.
     if messages[0].get("role") == "system" and system.startswith("You are Calendy's support assistant"):
-        match = re.search(
-            r"^### (?P<title>.+)\nLink: (?P<url>\S+)\n(?P<body>(?:.|\n)*?)(?=\n### |\n\nQuestion:)", last, re.M
-        )
+        match = _SECTION.search(last)
         if match is None:
             return "help", "NOT_COVERED"
         return "help", f"{_first_sentence(match['body'])} [{match['title']}]({match['url']})"

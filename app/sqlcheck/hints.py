@@ -25,7 +25,7 @@ def _normal(text: str) -> str:
     return _SPACE.sub("", text).lower()
 
 
-def _whole_matches(records: Sequence[Record], prompt: str) -> list[tuple[int, str]]:
+def whole_matches(records: Sequence[Record], prompt: str) -> list[tuple[int, str]]:
     """The (id, title) of each record whose whole title appears in the command."""
     unspaced = _normal(prompt)
     return [(r.id, r.title) for r in records if len(_normal(r.title)) >= _MIN_TITLE and _normal(r.title) in unspaced]
@@ -56,7 +56,7 @@ def _best_partial(records: Sequence[Record], prompt: str) -> list[tuple[int, str
 def ids_fix(*, request: SqlRequest, table: str) -> str | None:
     """The fix naming by id the rows the command's words name (or the category it names), else None."""
     records = records_by_table(request).get(table, [])
-    found = _whole_matches(records, request.prompt)
+    found = whole_matches(records, request.prompt)
     # A whole title named wins over a category ('과제' in '알고리즘 과제 카테고리 바꿔' is the plan's).
     category = _category_named(request) if not found else None
     if category is not None:

@@ -5,6 +5,7 @@ import re
 from sqlglot import exp
 
 from app.schemas import SqlRequest
+from app.sqlcheck.hints import whole_matches
 from app.sqlcheck.requestdata import records_by_table
 
 # conversion-rules.md: 할 일 / 투두 / todos mean TODO only; 스케줄 / events mean SCHEDULE only;
@@ -39,19 +40,13 @@ def table_scope_problem(*, node: exp.Expr, request: SqlRequest) -> str | None:
     korean, english = _command_words(request)
     if _found(_BOTH, korean, english) or _found(_CONVERSION, korean, english):
         return None
-    if _names_a_plan_of(request, table):
+    if whole_matches(records_by_table(request).get(table, []), request.prompt):
         return None  # "할 일이랑 팀 회의 다 지워": a title of the written table is named, so it is meant
     (other,) = (name for name in _ONLY if name != table)
     named = _found(_ONLY[other], korean, english)
     if named is None or _found(_ONLY[table], korean, english):
         return None
     return f"writes {table} rows, but the command is about {other} only ('{named}'); change only {other} rows"
-
-
-def _names_a_plan_of(request: SqlRequest, table: str) -> bool:
-    prompt = _SPACE.sub("", request.prompt.lower())
-    records = records_by_table(request).get(table, [])
-    return any(len(title) >= 2 and title in prompt for title in (_SPACE.sub("", r.title.lower()) for r in records))
 
 
 def _found(patterns: Patterns, korean: str, english: str) -> str | None:

@@ -18,16 +18,10 @@ from app.settings import PROJECT_ROOT, Settings
 from app.training.docs_chunks import Chunk
 from app.training.docs_synth import ChunkResult, generated_negatives, is_near_duplicate, negative_pair, pairs_of_chunk
 from app.training.help_pairs import help_pair_line
-from app.training.pairs import write_lines
+from app.training.pairs import read_rows, write_lines
 
 ROUTE = "cli:synth-docs"
 NEGATIVES_FILE = PROJECT_ROOT / "evals" / "help_negatives.jsonl"
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @dataclass
@@ -46,11 +40,11 @@ class DocsProgress:
 
     def load(self) -> "DocsProgress":
         """Read an earlier run's files (nothing when starting fresh)."""
-        for row in _rows(self.out):
+        for row in read_rows(self.out):
             self.questions.append(str(row["question"]))
             if row.get("chunk_key"):
                 self.settled.add(str(row["chunk_key"]))
-        self.settled.update(str(row["unit"]) for row in _rows(self.progress))
+        self.settled.update(str(row["unit"]) for row in read_rows(self.progress))
         return self
 
     def save(self, *, unit: str, result: ChunkResult) -> None:
@@ -68,7 +62,7 @@ class DocsProgress:
 def listed_negatives(*, path: Path, kept: list[str]) -> ChunkResult:
     """The hand-written questions the docs do not answer, as abstaining pairs."""
     result = ChunkResult()
-    for row in _rows(path):
+    for row in read_rows(path):
         question, locale = str(row["question"]), str(row["locale"])
         if is_near_duplicate(question=question, kept=kept):
             result.dropped.append((question, "near-duplicate question"))

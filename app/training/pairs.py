@@ -81,3 +81,10 @@ def write_lines(*, path: Path, lines: list[str], append: bool = False) -> None:
     with path.open("a" if append else "w", encoding="utf-8") as handle:
         for line in lines:
             handle.write(line + "\n")
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a JSONL file written by `write_lines` (none when it does not exist yet)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

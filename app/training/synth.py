@@ -22,7 +22,7 @@ from app.ops.llmcall import CallRecorder, LlmCall
 from app.schemas import Category, Schedule, SqlRequest, Timestamp, Todo
 from app.services.commands import answer_with_repair
 from app.services.runtime import Runtime
-from app.training.pairs import Pair
+from app.training.pairs import Pair, read_rows
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
@@ -66,12 +66,6 @@ class SynthState:
     kept: int = 0
 
 
-def _lines(path: Path) -> list[dict[str, object]]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def read_contexts(*, path: Path) -> list[SynthContext]:
     """The contexts file (JSONL); InvalidRequest lists each bad line."""
     contexts, problems = [], []
@@ -89,14 +83,14 @@ def read_contexts(*, path: Path) -> list[SynthContext]:
 def load_state(*, files: SynthFiles) -> SynthState:
     """Read the progress files of an earlier run (nothing when starting fresh)."""
     state = SynthState()
-    for row in _lines(files.commands):
-        state.commands[str(row["context"])] = [str(p) for p in row["prompts"]]  # type: ignore[attr-defined]
-    for row in _lines(files.out):
+    for row in read_rows(files.commands):
+        state.commands[str(row["context"])] = [str(p) for p in row["prompts"]]
+    for row in read_rows(files.out):
         source = str(row.get("source", ""))
-        prompt = str(row["request"]["prompt"])  # type: ignore[index]
+        prompt = str(row["request"]["prompt"])
         state.settled.add((source.removeprefix("synth:"), prompt))
         state.kept += 1
-    for row in _lines(files.rejected):
+    for row in read_rows(files.rejected):
         state.settled.add((str(row["context"]), str(row["prompt"])))
     return state
 

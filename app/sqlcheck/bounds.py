@@ -9,13 +9,13 @@ from app.sqlcheck.nodes import unparen
 from app.sqlcheck.schema import ClientSchema
 from app.sqlcheck.timetext import is_time_prefix, is_timestamp
 
+DAY_END = " 23:59:59"
 # A date, or a date and a clock without seconds: what each lacks to be the last second it covers.
 # ('YYYY-MM-DD HH' is left as written: "up to 17" may mean 17:00 or the whole hour.)
 _PREFIX_END = (
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), " 23:59:59"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), DAY_END),
     (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), ":59"),
 )
-DAY_END = " 23:59:59"
 
 
 def correct_upper_bounds(*, node: exp.Expr, schema: ClientSchema) -> list[str]:

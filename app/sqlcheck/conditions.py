@@ -11,6 +11,7 @@ from app.sqlcheck.dayhint import rows_on_named_day
 from app.sqlcheck.dialect import render
 from app.sqlcheck.hints import ids_fix
 from app.sqlcheck.nodes import literal_of, unparen
+from app.sqlcheck.requestdata import records_by_table
 from app.sqlcheck.schema import ClientSchema
 
 # The command asks for every row (conversion-rules.md: 모두, 전부, 다, 싹 다 / all, every, everything).
@@ -87,7 +88,7 @@ def _title_problem(column: exp.Column, table: str, request: SqlRequest) -> str:
     if lit is None or not isinstance(lit.value, str):
         return base
     wanted = lit.value.strip("%").lower()
-    records = request.todos if table == "TODO" else request.schedules if table == "SCHEDULE" else []
+    records = records_by_table(request).get(table, [])
     ids = [record.id for record in records if wanted and wanted in (getattr(record, "title", "") or "").lower()]
     if not ids:
         return f"{base}; no {table} title the client sent matches '{lit.value}'"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import BearerCredentials, RequestRecordDep, RuntimeDep
-from app.help.guide import render_html
+from app.help.guide import guide_page
 from app.schemas import ErrorBody, HelpRequest, HelpResponse
 from app.services.help import GUIDE_DIR, answer_question
 
@@ -42,5 +42,5 @@ async def post_help(
 @router.get("/docs/guide/{locale}", response_class=HTMLResponse, tags=["docs"])
 async def get_guide(locale: Literal["ko", "en"]) -> HTMLResponse:
     """The user guide as HTML, one anchor per section."""
-    text = (GUIDE_DIR / f"user-guide.{locale}.md").read_text(encoding="utf-8")
-    return HTMLResponse(render_html(text=text, locale=locale))
+    # Read and rendered once per process (the guide ships with the code), not per request.
+    return HTMLResponse(guide_page(GUIDE_DIR, locale))

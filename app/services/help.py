@@ -137,7 +137,3 @@ async def answer_question(
         model=result.model,
         usage=result.usage,
     )
-
-
-# The name the Slack bot knows this service by.
-answer_help = answer_question

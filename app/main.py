@@ -56,7 +56,9 @@ def create_app(
                 base_url="http://calendy.internal",
                 timeout=resolved.llm_request_budget_s + 15,
             )
-            app.state.slack = SlackBot(settings=resolved, engine=ops.engine, http=internal)
+            app.state.slack = SlackBot(
+                settings=resolved, engine=ops.engine, http=internal, schema_sql=runtime.templates.schema_sql
+            )
         if resolved.gc_freeze:
             # Startup leaves ~200k long-lived objects (sqlglot, openai, pydantic models); moving
             # them out of the collector's view ends the ~100 ms full collections seen under load.

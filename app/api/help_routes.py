@@ -6,22 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import BearerCredentials, RequestRecordDep, RuntimeDep
-from app.help.guide import render_html
-from app.schemas import ErrorBody, HelpRequest, HelpResponse
+from app.api.routes import COMMON_ERRORS, error_responses
+from app.help.guide import guide_page
+from app.schemas import HelpRequest, HelpResponse
 from app.services.help import GUIDE_DIR, answer_question
 
 router = APIRouter()
-_HELP_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorBody, "description": text}
-    for status, text in {
-        400: "invalid_request: malformed JSON",
-        401: "unauthorized",
-        413: "payload_too_large",
-        422: "invalid_request: a missing or wrong field",
-        429: "rate_limited",
-        503: "service_unavailable: API keys cannot be checked (the service's database is unreachable)",
-    }.items()
-}
+# No configurable limits and no LLM error (a failed help model falls back to the guide's sections).
+_HELP_ERRORS = error_responses({**COMMON_ERRORS, 422: "invalid_request: a missing or wrong field"})
 
 
 @router.post("/v1/help", response_model=HelpResponse, responses=_HELP_ERRORS, tags=["v1"])
@@ -42,5 +34,5 @@ async def post_help(
 @router.get("/docs/guide/{locale}", response_class=HTMLResponse, tags=["docs"])
 async def get_guide(locale: Literal["ko", "en"]) -> HTMLResponse:
     """The user guide as HTML, one anchor per section."""
-    text = (GUIDE_DIR / f"user-guide.{locale}.md").read_text(encoding="utf-8")
-    return HTMLResponse(render_html(text=text, locale=locale))
+    # Read and rendered once per process (the guide ships with the code), not per request.
+    return HTMLResponse(guide_page(GUIDE_DIR, locale))

@@ -19,19 +19,12 @@ def _detail(field: str, message: str) -> dict[str, Any]:
     return {"field": field, "message": message, "type": "limit_exceeded"}
 
 
-def _long_titles(name: str, records: Sequence[Record | SummaryPlan], limit: int) -> list[dict[str, Any]]:
+def _too_long(name: str, records: Sequence[Record | SummaryPlan], field: str, limit: int) -> list[dict[str, Any]]:
+    """A detail per record whose `field` (title, memo) is over `limit` characters."""
     return [
-        _detail(f"{name}.{index}.title", f"a title may have at most {limit} characters, not {len(record.title)}")
+        _detail(f"{name}.{index}.{field}", f"a {field} may have at most {limit} characters, not {len(text)}")
         for index, record in enumerate(records)
-        if len(record.title) > limit
-    ]
-
-
-def _long_memos(name: str, records: Sequence[Record | SummaryPlan], limit: int) -> list[dict[str, Any]]:
-    return [
-        _detail(f"{name}.{index}.memo", f"a memo may have at most {limit} characters, not {len(memo)}")
-        for index, record in enumerate(records)
-        if (memo := getattr(record, "memo", None)) is not None and len(memo) > limit
+        if (text := getattr(record, field, None)) is not None and len(text) > limit
     ]
 
 
@@ -74,8 +67,8 @@ def check_sql_limits(*, request: SqlRequest, settings: Settings) -> None:
                 )
                 break
     for name, records in lists:
-        details.extend(_long_titles(name, records, settings.max_title_chars))
-        details.extend(_long_memos(name, records, settings.max_memo_chars))
+        details.extend(_too_long(name, records, "title", settings.max_title_chars))
+        details.extend(_too_long(name, records, "memo", settings.max_memo_chars))
     _raise(details)
 
 
@@ -84,6 +77,6 @@ def check_summary_limits(*, request: SummaryRequest, settings: Settings) -> None
     details: list[dict[str, Any]] = []
     if len(request.plans) > settings.max_records:
         details.append(_detail("plans", f"{len(request.plans)} plans is over the limit of {settings.max_records}"))
-    details.extend(_long_titles("plans", request.plans, settings.max_title_chars))
-    details.extend(_long_memos("plans", request.plans, settings.max_memo_chars))
+    details.extend(_too_long("plans", request.plans, "title", settings.max_title_chars))
+    details.extend(_too_long("plans", request.plans, "memo", settings.max_memo_chars))
     _raise(details)

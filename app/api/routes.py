@@ -15,11 +15,13 @@ from app.services.feedback import record_feedback
 from app.services.summaries import summarize_plans
 
 
-def _errors(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+def error_responses(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these statuses, each with api.md's error body."""
     return {status: {"model": ErrorBody, "description": text} for status, text in descriptions.items()}
 
 
-_COMMON = {
+# The errors every /v1 route can answer (the middleware's: key, size, body time, overload).
+COMMON_ERRORS = {
     400: "invalid_request: malformed JSON, or request headers over CALENDY_HTTP_MAX_HEADER_BYTES",
     401: "unauthorized",
     408: "request_timeout: the body did not arrive within CALENDY_HTTP_BODY_TIMEOUT_S",
@@ -29,17 +31,20 @@ _COMMON = {
     503: "service_unavailable: API keys cannot be checked (the service's database is unreachable), or the worker"
     " has CALENDY_HTTP_LIMIT_CONCURRENCY requests in flight (Retry-After)",
 }
-_ERRORS = _errors(
+_ERRORS = error_responses(
     {
-        **_COMMON,
+        **COMMON_ERRORS,
         502: "llm_invalid_output or llm_error",
         503: "llm_unavailable, or service_unavailable (the service's database is unreachable, or the worker is at"
         " its cap of requests in flight)",
         504: "llm_timeout",
     }
 )
-_FEEDBACK_ERRORS = _errors(
-    {**_COMMON, 422: "invalid_request: a wrong field, an unknown request_id, or corrected_sql that fails validation"}
+_FEEDBACK_ERRORS = error_responses(
+    {
+        **COMMON_ERRORS,
+        422: "invalid_request: a wrong field, an unknown request_id, or corrected_sql that fails validation",
+    }
 )
 
 router = APIRouter(tags=["v1"])

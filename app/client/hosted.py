@@ -4,7 +4,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -40,11 +39,6 @@ class HostedPlans:
         self.service = service
         self.schema_sql = schema_sql
         self.clock = clock
-
-    @classmethod
-    def schema_of(cls, prompts_dir: Path) -> str:
-        """The client schema the plans are loaded into."""
-        return (prompts_dir / "schema.sql").read_text(encoding="utf-8")
 
     async def run(self, person: Person, action: Action, *, time_zone: str | None = None) -> Outcome:
         """Load, act, write back if changed; on a concurrent write retry once, then say so (nothing lost)."""

@@ -1,6 +1,7 @@
 """The help model's prompt from retrieved sections, and its reply checked: abstention, links."""
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from string import Template
 from urllib.parse import urlsplit
@@ -36,14 +37,14 @@ def help_messages(*, system: Template, user: Template, sections: list[Section], 
     ]
 
 
-def _served(url: str, served: set[str]) -> str | None:
+def _served(url: str, served: Container[str]) -> str | None:
     """The served section `url` points at (as its relative link), or None."""
     parts = urlsplit(url if "://" in url or url.startswith("/") else f"//{url}")
     relative = f"{parts.path}#{parts.fragment}" if parts.fragment else parts.path
     return relative if relative in served else None
 
 
-def check_reply(*, text: str, served: set[str]) -> CheckedReply:
+def check_reply(*, text: str, served: Container[str]) -> CheckedReply:
     """Abstain on NOT_COVERED or an empty answer; keep links to served sections, strip every other."""
     if NOT_COVERED in text or not text.strip():
         return CheckedReply(text="", abstained=True)

@@ -65,3 +65,9 @@ def load_guide(directory: Path) -> dict[str, tuple[str, list[Section]]]:
         text = (directory / f"user-guide.{locale}.md").read_text(encoding="utf-8")
         guides[locale] = (text, split_sections(text=text, locale=locale))
     return guides
+
+
+@cache
+def guide_page(directory: Path, locale: str) -> str:
+    """One locale's guide as its HTML page, rendered once per process from `load_guide`'s text."""
+    return render_html(text=load_guide(directory)[locale][0], locale=locale)

@@ -51,12 +51,15 @@ class HeaderDeadline:
         else:
             self._head_bytes += end + 4 - len(self._head_tail)
             self._head_open = False
-        limit = self.max_header_bytes if self.max_header_bytes is not None else get_settings().http_max_header_bytes
-        return self._head_bytes > limit
+        return self._head_bytes > self._max_head()
+
+    def _max_head(self) -> int:
+        """The largest request head: this class's own, else CALENDY_HTTP_MAX_HEADER_BYTES."""
+        return self.max_header_bytes if self.max_header_bytes is not None else get_settings().http_max_header_bytes
 
     def _refuse_head(self) -> None:
         """400 `invalid_request` with api.md's body, then close: the parser never sees the head."""
-        limit = self.max_header_bytes if self.max_header_bytes is not None else get_settings().http_max_header_bytes
+        limit = self._max_head()
         body = json.dumps(
             {
                 "error": {

@@ -2,7 +2,7 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from ulid import ULID
@@ -20,6 +20,8 @@ FEEDBACK_ROUTE = "/v1/sql"
 # Clocks of several hosts disagree a little: an id minted "in the future" by this much is still one.
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_WAIT_FOR_OTHER_WORKERS_S = 2.0
+# What the corrected SQL was validated against: the stored request's records, or the schema only.
+Validation = Literal["records", "schema"]
 
 
 def original_request(body: Any) -> SqlRequest | None:
@@ -73,7 +75,7 @@ def _could_be_ours(*, request_id: str, retention_days: int) -> bool:
 
 async def _validate(
     *, ops: Ops, runtime: Runtime, logged: LoggedRequest | None, sql: str
-) -> tuple[str, list[Statement]]:
+) -> tuple[Validation, list[Statement]]:
     # With the original request stored (CALENDY_LOG_PROMPTS=store) the corrected SQL is validated
     # exactly like model output, dry run included; without it only what needs no records.
     original = original_request(logged.request_body) if logged is not None else None
@@ -113,7 +115,7 @@ async def record_feedback(
         raise _unknown(feedback.request_id)
     # No row, but an id of the window: its row may have been lost in a crash. Kept, flagged.
     orphaned = logged is None
-    validation: str | None = None
+    validation: Validation | None = None
     statements: list[Statement] = []
     if feedback.corrected_sql is not None:
         validation, statements = await _validate(ops=ops, runtime=runtime, logged=logged, sql=feedback.corrected_sql)
@@ -132,7 +134,7 @@ async def record_feedback(
     return FeedbackResponse(
         request_id=feedback.request_id,
         feedback_id=feedback_id,
-        validation="records" if validation == "records" else "schema" if validation == "schema" else None,
+        validation=validation,
         statements=statements,
         orphaned=orphaned,
     )

@@ -123,7 +123,7 @@ async def answer_question(
         logger.warning("help model failed, answering from the sections", extra={"code": exc.code})
         return docs
     served = served_sections(directory)
-    reply = check_reply(text=result.text, served=set(served))
+    reply = check_reply(text=result.text, served=served)
     if reply.stripped:
         logger.warning("links the guide does not serve were stripped", extra={"links": reply.stripped})
     if reply.abstained:
@@ -137,7 +137,3 @@ async def answer_question(
         model=result.model,
         usage=result.usage,
     )
-
-
-# The name the Slack bot knows this service by.
-answer_help = answer_question

@@ -66,13 +66,12 @@ class TimeZones:
 class SlackBot:
     """Everything behind POST /slack/events; `handler.handle(request)` answers Slack."""
 
-    def __init__(self, *, settings: Settings, engine: AsyncEngine, http: httpx.AsyncClient) -> None:
+    def __init__(self, *, settings: Settings, engine: AsyncEngine, http: httpx.AsyncClient, schema_sql: str) -> None:
         # The service reached through `http` (in-process in the app): the bot never imports the engines.
+        # `schema_sql` is the client schema the runtime already read (prompts/schema.sql).
         self.settings = settings
         self.engine = engine
-        self.hosted = HostedPlans(
-            engine=engine, service=ServiceClient(http), schema_sql=HostedPlans.schema_of(settings.prompts_dir)
-        )
+        self.hosted = HostedPlans(engine=engine, service=ServiceClient(http), schema_sql=schema_sql)
         self.zones = TimeZones(ttl_s=settings.slack_tz_cache_s, default=settings.slack_default_time_zone)
         client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         # Bolt verifies signatures (v0, 5 minutes), answers url_verification, acks events before the

@@ -97,7 +97,8 @@ async def score_cases(
             )  # fmt: skip
             record.status, record.engine, record.model = "ok", response.engine, response.model
         except AppError as exc:
-            record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
+            record.http_status = exc.status_code
+            record.note_error(code=exc.code, message=exc.message)
             raise
         finally:
             if calls and engine is not None and runtime is not None:

@@ -80,7 +80,8 @@ async def _unit(*, settings: Settings, engine: AsyncEngine, unit: str, work: Any
         result: ChunkResult = await work(calls)
         record.status, record.engine = "ok", "llm"
     except AppError as exc:
-        record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
+        record.http_status = exc.status_code
+        record.note_error(code=exc.code, message=exc.message)
         raise
     finally:
         if calls:

@@ -44,7 +44,8 @@ async def synthesize_pairs(
                 prompts = await generate_commands(runtime=runtime, context=context, n=n, calls=calls)
             record.status, record.engine = "ok", "llm"
         except AppError as exc:
-            record.http_status, record.error_code, record.error_message = exc.status_code, exc.code, exc.message
+            record.http_status = exc.status_code
+            record.note_error(code=exc.code, message=exc.message)
             raise
         except asyncio.CancelledError:
             # Another context failed and the run is stopping: a call in flight is logged as cancelled,

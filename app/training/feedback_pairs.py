@@ -20,7 +20,6 @@ from app.services.feedback import original_request
 from app.sqlcheck import ClientSchema, check_sql
 from app.training.pairs import Pair
 
-POSITIVE = ("executed", "corrected")
 NEGATIVE = frozenset({"undone", "failed"})
 
 
